@@ -31,6 +31,16 @@ class ParsedEntity:
 
     entity: EntityProxy
     record_id: str
+    #: Whether the entity is itself listed. None lets `is_target` decide by schema;
+    #: OpenSanctions exports say it explicitly (a listed company's director may not be).
+    target: bool | None = None
+
+    @property
+    def is_target(self) -> bool:
+        """True for the list's entries: listed persons, organisations, vessels, aircraft."""
+        if self.target is not None:
+            return self.target
+        return is_target_schema(self.entity)
 
 
 @dataclass
@@ -67,6 +77,15 @@ class ListFormat(Protocol):
     def open(self, path: Path) -> ParsedList:
         """Start parsing ``path``; errors a user can cause raise `CorridorError`."""
         ...
+
+
+def is_target_schema(entity: EntityProxy) -> bool:
+    """Whether ``entity``'s schema is one a list names as an entry.
+
+    FtM's own ``matchable`` flag is too wide here (an ``Address`` is matchable) and
+    ``Sanction``/``Ownership`` are links, not entries.
+    """
+    return bool(entity.schema.is_a("LegalEntity") or entity.schema.is_a("Vehicle"))
 
 
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -173,7 +192,9 @@ def parse_date(text: str | None, formats: tuple[str, ...] = _DATE_FORMATS) -> da
     return None
 
 
-def require_date(path: Path, text: str | None, what: str, formats: tuple[str, ...] = _DATE_FORMATS) -> date:
+def require_date(
+    path: Path, text: str | None, what: str, formats: tuple[str, ...] = _DATE_FORMATS
+) -> date:
     """Like `parse_date` but a missing or malformed date is a `CorridorError` naming ``what``."""
     parsed = parse_date(text, formats)
     if parsed is None:

@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from lxml import etree
 
@@ -107,7 +107,7 @@ def open_binary(path: Path) -> Iterator[IO[bytes]]:
         raw.seek(0)
         inner: IO[bytes]
         if magic.startswith(GZIP_MAGIC):
-            inner = gzip.GzipFile(fileobj=raw, mode="rb")
+            inner = cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb"))
         elif magic == ZIP_MAGIC:
             inner = _open_zip_member(raw, path)
         else:
@@ -148,9 +148,21 @@ def describe_decode_error(path: Path, exc: UnicodeDecodeError, encoding: str, li
     hint = ""
     if codecs.lookup(encoding).name == "utf-8":
         hint = " - the file looks like a Windows code page (cp1251 Cyrillic or cp1252 Latin)"
-    return (
-        f"{path}:{line}: byte 0x{bad} is not valid {encoding}; expected {encoding} text{hint}"
-    )
+    return f"{path}:{line}: byte 0x{bad} is not valid {encoding}; expected {encoding} text{hint}"
+
+
+def text_lines(path: Path, encoding: str = "utf-8") -> Iterator[str]:
+    """Yield the decoded lines of a list file, line endings kept.
+
+    Decoding line by line (rather than through a buffered text stream that reads ahead)
+    lets a bad byte be reported on the exact physical line it sits on.
+    """
+    with open_binary(path) as stream:
+        for number, raw in enumerate(stream, start=1):
+            try:
+                yield raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise CorridorError(describe_decode_error(path, exc, encoding, number)) from exc
 
 
 def read_csv(
@@ -165,24 +177,21 @@ def read_csv(
     ``line_number`` is the physical line where the row ends (1-based), which is what a
     user sees in an editor. Completely empty rows are skipped.
     """
-    with open_text(path, encoding) as text:
-        reader = csv.reader(text, delimiter=delimiter, strict=False)
-        line = 0
-        try:
-            for row in reader:
-                line = reader.line_num
-                if not row or (len(row) == 1 and not row[0].strip()):
-                    continue
-                if skip_ctrl_z and len(row) == 1 and row[0].strip() == CTRL_Z:
-                    continue
-                yield line, row
-        except UnicodeDecodeError as exc:
-            raise CorridorError(describe_decode_error(path, exc, encoding, line + 1)) from exc
-        except csv.Error as exc:
-            raise CorridorError.at(path, f"malformed CSV ({exc})", line=reader.line_num) from exc
+    reader = csv.reader(text_lines(path, encoding), delimiter=delimiter, strict=False)
+    try:
+        for row in reader:
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            if skip_ctrl_z and len(row) == 1 and row[0].strip() == CTRL_Z:
+                continue
+            yield reader.line_num, row
+    except csv.Error as exc:
+        raise CorridorError.at(path, f"malformed CSV ({exc})", line=reader.line_num) from exc
 
 
-def require_columns(path: Path, header: Sequence[str], required: Sequence[str], line: int = 1) -> dict[str, int]:
+def require_columns(
+    path: Path, header: Sequence[str], required: Sequence[str], line: int = 1
+) -> dict[str, int]:
     """Map column names to indexes, failing with the list of missing columns."""
     index = {name.strip(): i for i, name in enumerate(header)}
     missing = [name for name in required if name not in index]
