@@ -1,0 +1,48 @@
+# Corridor: `make demo` and `make test` work on a fresh machine (see README.md).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DEMO_HOME := $(CURDIR)/out/demo-home
+
+.PHONY: install demo test test-fast lint bench lock clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt pip setuptools wheel
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## demo: load the example lists (fresh demo database each run) and print the summary
+demo: install
+	rm -rf $(DEMO_HOME)
+	CORRIDOR_HOME=$(DEMO_HOME) $(BIN)/corridor demo
+
+## test: lint, then every test, with a throw-away PostgreSQL server for the store tests
+test: install lint
+	@url=$$(scripts/pg-test-server start) && \
+	trap 'scripts/pg-test-server stop' EXIT && \
+	CORRIDOR_TEST_POSTGRES_URL=$$url $(BIN)/pytest -q $(PYTEST_ARGS)
+
+## test-fast: tests without starting PostgreSQL (its tests skip)
+test-fast: install
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python bench/lists.py
+
+## lock: re-pin every dependency to what is installed now
+lock:
+	$(BIN)/pip freeze --all --exclude-editable | grep -v -e "^-e" -e "^corridor" > constraints.txt
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .hypothesis

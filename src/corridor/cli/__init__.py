@@ -1,0 +1,41 @@
+"""The ``corridor`` command line (Typer + Rich): parse, call the domain, render.
+
+Errors a user can cause arrive as `CorridorError` and are printed on one line with exit
+code 2; anything else escaping is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from corridor.cli.demo import demo
+from corridor.cli.lists import lists_app
+from corridor.errors import CorridorError
+
+app = typer.Typer(
+    name="corridor",
+    help="Find and stop sanctions circumvention through the Eurasian trade corridor.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(lists_app, name="lists")
+app.command("demo")(demo)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``corridor`` script."""
+    try:
+        code = app(args=argv, standalone_mode=False)
+    except CorridorError as exc:
+        typer.echo(f"corridor: error: {exc.message}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        typer.echo("corridor: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)

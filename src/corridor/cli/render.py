@@ -1,0 +1,52 @@
+"""Rich rendering shared by CLI commands: one console, progress bars, number formats."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from corridor.store.lists import ProgressFn
+
+console = Console()
+#: Progress goes to stderr so ``--json`` output on stdout stays machine-readable.
+err_console = Console(stderr=True)
+
+_PHASES = {"parse": "Parsing entities", "store": "Writing version"}
+
+
+@contextmanager
+def load_progress() -> Iterator[ProgressFn]:
+    """A progress callback for list loads, drawing one bar per phase."""
+    tasks: dict[str, TaskID] = {}
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as progress:
+
+        def update(phase: str, done: int, total: int | None) -> None:
+            if phase not in tasks:
+                tasks[phase] = progress.add_task(_PHASES.get(phase, phase), total=total)
+            progress.update(tasks[phase], completed=done, total=total)
+
+        yield update
+
+
+def counts(schema_counts: dict[str, int]) -> str:
+    """``{"Person": 730, "Sanction": 1003}`` -> ``Person 730, Sanction 1,003``."""
+    return ", ".join(f"{name} {n:,}" for name, n in schema_counts.items())

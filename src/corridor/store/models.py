@@ -1,0 +1,118 @@
+"""The operational database schema (SQLAlchemy 2 declarative, typed).
+
+Changes to these tables go through an Alembic migration in ``store/migrations/versions``;
+`corridor.store.db.open_store` upgrades a database to the newest revision on open.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+#: JSON on SQLite, JSONB on PostgreSQL (indexable, compact).
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+#: Autoincrementing big integer that still works as SQLite's rowid alias.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every Corridor table."""
+
+
+class ListVersion(Base):
+    """One load of one official list file: what was loaded, from where, and what it held.
+
+    A version is immutable once written; which version of a list is in force is recorded
+    separately in `ActiveList`, so activating a new version is a single-row change.
+    """
+
+    __tablename__ = "list_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    #: Corridor list name, e.g. ``ofac_sdn``, ``un_sc``, ``gb_hmt``.
+    list_name: Mapped[str] = mapped_column(String(64), index=True)
+    #: Source family: ofac, eu, un, uk, opensanctions, kz-afm.
+    source: Mapped[str] = mapped_column(String(32))
+    #: Parser that read it, e.g. ``ofac-sdn-xml``.
+    format: Mapped[str] = mapped_column(String(64))
+    #: Publication date the publisher gave the list (None when the file has none).
+    published: Mapped[date | None] = mapped_column(Date, nullable=True)
+    #: SHA-256 over the file bytes (over each file of a multi-file set, in name order).
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    #: Where it was loaded from: a path or a URL.
+    origin: Mapped[str] = mapped_column(Text)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: ``staging`` while loading (never visible outside the loading transaction),
+    #: then ``active`` or ``superseded``.
+    status: Mapped[str] = mapped_column(String(16))
+    #: Listed persons, organisations, vessels and aircraft: the list's "entries".
+    target_count: Mapped[int] = mapped_column(Integer, default=0)
+    entity_count: Mapped[int] = mapped_column(Integer, default=0)
+    #: ``{"Person": 727, "Organization": 273, "Sanction": 1000}``.
+    schema_counts: Mapped[dict[str, int]] = mapped_column(JSONType, default=dict)
+    #: Parser notes, e.g. rows skipped and why.
+    notes: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+
+class ActiveList(Base):
+    """Which version of each list is in force; exactly one row per list name."""
+
+    __tablename__ = "active_lists"
+
+    list_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("list_versions.id"))
+    activated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ListEntity(Base):
+    """One FollowTheMoney entity as published in one list version."""
+
+    __tablename__ = "list_entities"
+    __table_args__ = (
+        UniqueConstraint("version_id", "entity_id", name="uq_list_entities_version_entity"),
+        Index("ix_list_entities_entity_id", "entity_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("list_versions.id", ondelete="CASCADE"), index=True
+    )
+    entity_id: Mapped[str] = mapped_column(String(255))
+    schema: Mapped[str] = mapped_column(String(64))
+    caption: Mapped[str] = mapped_column(Text)
+    #: The publisher's own id for the record (OFAC uid, EU logicalId, UN DATAID...).
+    record_id: Mapped[str] = mapped_column(String(255))
+    #: True for the list's entries (see `ParsedEntity.is_target`), False for Sanction, Address...
+    target: Mapped[bool] = mapped_column(Boolean)
+    #: SHA-1 of the canonical properties: equal fingerprints mean an unchanged entity.
+    fingerprint: Mapped[str] = mapped_column(String(40))
+    #: FtM properties: ``{"name": ["..."], "birthDate": ["1973-09-28"]}``.
+    properties: Mapped[dict[str, list[str]]] = mapped_column(JSONType)
+
+
+class FetchState(Base):
+    """What the last download of a URL returned, for conditional requests."""
+
+    __tablename__ = "fetch_state"
+
+    url: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(Text, nullable=True)
+    last_modified: Mapped[str | None] = mapped_column(Text, nullable=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
