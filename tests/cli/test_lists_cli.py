@@ -49,7 +49,7 @@ def test_load_status_diff_export(capsys: pytest.CaptureFixture[str], tmp_path: P
 def test_bad_file_is_one_line_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     bad = tmp_path / "bad.xml"
     bad.write_text("<CONSOLIDATED_LIST dateGenerated='2026-01-01'><INDIVIDUALS><INDIVIDUAL>")
-    code, out, err = run(capsys, "lists", "load", str(bad), "--source", "un")
+    code, _, err = run(capsys, "lists", "load", str(bad), "--source", "un")
     assert code == 2
     assert err.count("\n") == 1 and err.startswith("corridor: error: ") and "bad.xml" in err
     assert "Traceback" not in err
