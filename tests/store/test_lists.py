@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,19 @@ def test_new_version_supersedes_and_diff_names_changes(store: Store, tmp_path: P
     # The reverse diff swaps additions and removals.
     back = diff_versions(store, "un_sc", result.version.id, old.id)
     assert [r.record_id for r in back.added] == ["1000002"]
+
+
+def test_diff_folds_sanction_changes_into_the_listed_entry(store: Store, tmp_path: Path) -> None:
+    load_list(store, write_un(tmp_path / "v1.xml", V1))
+    relisted = [replace(e, listed_on="2024-01-15") if e.dataid == "1000003" else e for e in V1]
+    load_list(store, write_un(tmp_path / "v2.xml", relisted))
+    diff = diff_versions(store, "un_sc")
+    assert diff.added == [] and diff.removed == []
+    [change] = diff.changed
+    assert change.entity.entity_id == "un-1000003" and change.entity.schema == "Person"
+    assert [(c.prop, c.added, c.removed) for c in change.changes] == [
+        ("Sanction.listingDate", ["2024-01-15"], ["2022-03-01"])
+    ]
 
 
 def test_truncated_file_leaves_previous_version_active(store: Store, tmp_path: Path) -> None:

@@ -27,7 +27,14 @@ _PHASES = {"parse": "Parsing entities", "store": "Writing version"}
 
 @contextmanager
 def load_progress() -> Iterator[ProgressFn]:
-    """A progress callback for list loads, drawing one bar per phase."""
+    """A progress callback for list loads, drawing one bar per phase on a terminal.
+
+    Off a terminal (a pipe, a log file, CI) it draws nothing, so stderr carries only
+    errors, each on exactly one line.
+    """
+    if not err_console.is_terminal:
+        yield _ignore
+        return
     tasks: dict[str, TaskID] = {}
     with Progress(
         SpinnerColumn(),
@@ -45,6 +52,10 @@ def load_progress() -> Iterator[ProgressFn]:
             progress.update(tasks[phase], completed=done, total=total)
 
         yield update
+
+
+def _ignore(phase: str, done: int, total: int | None) -> None:
+    """A progress callback that draws nothing."""
 
 
 def counts(schema_counts: dict[str, int]) -> str:

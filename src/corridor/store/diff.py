@@ -3,6 +3,12 @@
 Entities are compared by id (stable per published record, see
 `corridor.sources.base.entity_id`) and, when present in both, by fingerprint; only the
 entities whose fingerprints differ are loaded to say which properties changed.
+
+A diff speaks in list entries: the ``Sanction`` (or other non-target entity) published
+with an entry in the same record is folded into that entry, so a programme added to a
+listed person reads as one change of that person (``Sanction.program``), not as a
+separate entity. Non-target entities without an entry of their own record (an
+OpenSanctions ``Ownership``, say) are reported on their own.
 """
 
 from __future__ import annotations
@@ -140,23 +146,73 @@ def diff_versions(
     with store.session() as session:
         before = _index(session, old.id)
         after = _index(session, new.id)
-        result.added = sorted((after[k][0] for k in after.keys() - before.keys()), key=_order)
-        result.removed = sorted((before[k][0] for k in before.keys() - after.keys()), key=_order)
-        changed_ids = sorted(k for k in before.keys() & after.keys() if before[k][1] != after[k][1])
+        changed_ids = sorted(
+            k for k in before.keys() & after.keys() if before[k].fingerprint != after[k].fingerprint
+        )
         old_props = _properties(session, old.id, changed_ids)
         new_props = _properties(session, new.id, changed_ids)
-        result.changed = [
-            EntityChange(after[k][0], property_changes(old_props[k], new_props[k]))
-            for k in changed_ids
-        ]
+    owners = {r.ref.record_id: k for k, r in (before | after).items() if r.target}
+    changes: dict[str, list[PropertyChange]] = {}
+
+    def attach(key: str, found: list[PropertyChange]) -> None:
+        row = after.get(key) or before[key]
+        owner = key if row.target else owners.get(row.ref.record_id)
+        if owner is None or owner == key:
+            changes.setdefault(key, []).extend(found)
+        else:
+            prefix = f"{row.ref.schema}."
+            changes.setdefault(owner, []).extend(
+                PropertyChange(prefix + c.prop, c.added, c.removed) for c in found
+            )
+
+    for key in changed_ids:
+        attach(key, property_changes(old_props[key], new_props[key]))
+    result.added = _entries(after, before, owners, attach, added=True)
+    result.removed = _entries(before, after, owners, attach, added=False)
+    result.changed = [
+        EntityChange((after.get(k) or before[k]).ref, changes[k])
+        for k in sorted(changes)
+        if k in before and k in after
+    ]
     return result
+
+
+@dataclass(frozen=True)
+class _Row:
+    ref: EntityRef
+    fingerprint: str
+    target: bool
+
+
+def _entries(
+    present: dict[str, _Row],
+    absent: dict[str, _Row],
+    owners: dict[str, str],
+    attach: Any,
+    *,
+    added: bool,
+) -> list[EntityRef]:
+    """Entries in ``present`` only; non-target rows of an entry in both fold into it."""
+    found = []
+    for key in present.keys() - absent.keys():
+        row = present[key]
+        owner = owners.get(row.ref.record_id)
+        if row.target or owner is None:
+            found.append(row.ref)
+        elif owner in present and owner in absent:
+            values = [f"({row.ref.caption})"]
+            change = PropertyChange(
+                row.ref.schema, values if added else [], [] if added else values
+            )
+            attach(key, [change])
+    return sorted(found, key=_order)
 
 
 def _order(ref: EntityRef) -> tuple[str, str]:
     return (ref.schema, ref.entity_id)
 
 
-def _index(session: Any, version_id: int) -> dict[str, tuple[EntityRef, str]]:
+def _index(session: Any, version_id: int) -> dict[str, _Row]:
     rows = session.execute(
         select(
             ListEntity.entity_id,
@@ -164,9 +220,10 @@ def _index(session: Any, version_id: int) -> dict[str, tuple[EntityRef, str]]:
             ListEntity.caption,
             ListEntity.record_id,
             ListEntity.fingerprint,
+            ListEntity.target,
         ).where(ListEntity.version_id == version_id)
     )
-    return {r[0]: (EntityRef(r[0], r[1], r[2], r[3]), r[4]) for r in rows}
+    return {r[0]: _Row(EntityRef(r[0], r[1], r[2], r[3]), r[4], bool(r[5])) for r in rows}
 
 
 def _properties(session: Any, version_id: int, ids: list[str]) -> dict[str, dict[str, list[str]]]:
