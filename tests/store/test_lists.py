@@ -12,7 +12,13 @@ from corridor.errors import CorridorError
 from corridor.store import Store, open_store
 from corridor.store import lists as lists_module
 from corridor.store.diff import diff_versions
-from corridor.store.lists import active_versions, export_record, iter_active_entities, load_list
+from corridor.store.lists import (
+    activate_version,
+    active_versions,
+    export_record,
+    iter_active_entities,
+    load_list,
+)
 from corridor.store.models import ListEntity, ListVersion
 from tests.unxml import V1, V2, write_un
 
@@ -107,13 +113,19 @@ def test_failure_while_writing_rolls_back_everything(
     assert _count(store, ListEntity) == entities_before
 
 
-def test_reloading_an_older_file_reactivates_its_version(store: Store, tmp_path: Path) -> None:
-    v1_path = write_un(tmp_path / "v1.xml", V1)
-    v1 = load_list(store, v1_path).version
-    load_list(store, write_un(tmp_path / "v2.xml", V2))
-    again = load_list(store, v1_path)
-    assert not again.created and again.version.id == v1.id
-    assert [v.id for v in active_versions(store)] == [v1.id]
+def test_older_publication_is_stored_but_not_activated(store: Store, tmp_path: Path) -> None:
+    new = load_list(store, write_un(tmp_path / "new.xml", V2, "2026-03-01T00:00:00Z")).version
+    old = load_list(store, write_un(tmp_path / "old.xml", V1, "2026-01-01T00:00:00Z"))
+    assert old.created and not old.activated
+    assert old.newer is not None and old.newer.id == new.id
+    assert old.version.status == "superseded"
+    assert [v.id for v in active_versions(store)] == [new.id]
+    # Rolling back is explicit, and loading the newer file again brings it back.
+    activate_version(store, old.version.id)
+    assert [v.id for v in active_versions(store)] == [old.version.id]
+    again = load_list(store, tmp_path / "new.xml")
+    assert not again.created and again.previous is not None
+    assert [v.id for v in active_versions(store)] == [new.id]
 
 
 def test_diff_needs_two_versions(store: Store, tmp_path: Path) -> None:

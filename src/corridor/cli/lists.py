@@ -18,6 +18,7 @@ from corridor.store.diff import ListDiff, diff_versions
 from corridor.store.download import update_lists
 from corridor.store.lists import (
     LoadResult,
+    activate_version,
     active_versions,
     export_record,
     iter_active_entities,
@@ -65,9 +66,26 @@ def describe_load(result: LoadResult) -> str:
     head = f"{v.list_name}: version {v.id} ({published})"
     if not result.created:
         head += " - identical file already loaded"
-    replaced = f"; replaces version {result.previous.id}" if result.previous else ""
-    active = "" if result.created or result.previous else ", already active"
-    return f"{head}{active}: {v.target_count:,} entries [{counts(v.schema_counts)}]{replaced}"
+    if result.newer is not None:
+        newer = result.newer
+        when = newer.published.isoformat() if newer.published else "?"
+        tail = (
+            f"; NOT activated: older than active version {newer.id} ({when}); "
+            f"`corridor lists activate {v.id}` to roll back"
+        )
+    elif result.previous is not None:
+        tail = f"; replaces version {result.previous.id}"
+    else:
+        tail = "" if result.created else ", already active"
+    return f"{head}: {v.target_count:,} entries [{counts(v.schema_counts)}]{tail}"
+
+
+@lists_app.command("activate")
+def activate(
+    version: Annotated[int, typer.Argument(help="Version id (see `lists history`).")],
+) -> None:
+    """Make a stored version the active one of its list (e.g. to roll back)."""
+    console.print(describe_load(activate_version(open_store(), version)), soft_wrap=True)
 
 
 @lists_app.command("status")

@@ -35,11 +35,15 @@ _BATCH = 2000
 
 @dataclass(frozen=True)
 class LoadResult:
-    """What a load did: the version now active, and whether it was new."""
+    """What a load did: the version it stored or found, whether it was new, and
+    whether it is now the active one (an older publication is kept but not activated)."""
 
     version: ListVersion
     created: bool
     previous: ListVersion | None
+    activated: bool = True
+    #: The newer active version that kept its place, when ``activated`` is False.
+    newer: ListVersion | None = None
 
 
 @dataclass(frozen=True)
@@ -119,8 +123,7 @@ def load_list(
             .order_by(ListVersion.id.desc())
         )
         if existing is not None:
-            previous = _activate(session, existing)
-            return LoadResult(existing, created=False, previous=previous)
+            return _activate_unless_older(session, existing, created=False)
 
     staged = stage_entities(parsed, progress)
     if not any(s.target for s in staged):
@@ -132,8 +135,32 @@ def load_list(
         session.add(version)
         session.flush()
         _write_entities(session, version.id, staged, progress)
-        previous = _activate(session, version)
-    return LoadResult(version, created=True, previous=previous)
+        return _activate_unless_older(session, version, created=True)
+
+
+def _activate_unless_older(session: Session, version: ListVersion, *, created: bool) -> LoadResult:
+    pointer = session.get(ActiveList, version.list_name)
+    active = session.get(ListVersion, pointer.version_id) if pointer is not None else None
+    if active is not None and active.id != version.id and _older(version, active):
+        if version.status == "staging":
+            version.status = "superseded"
+        return LoadResult(version, created=created, previous=None, activated=False, newer=active)
+    return LoadResult(version, created=created, previous=_activate(session, version))
+
+
+def _older(version: ListVersion, than: ListVersion) -> bool:
+    return bool(version.published and than.published and version.published < than.published)
+
+
+def activate_version(store: Store, version_id: int) -> LoadResult:
+    """Make a stored version the active one of its list, whatever its date (a rollback)."""
+    with store.session() as session:
+        version = session.get(ListVersion, version_id)
+        if version is None:
+            raise CorridorError(
+                f"there is no version {version_id}; see `corridor lists history LIST`"
+            )
+        return LoadResult(version, created=False, previous=_activate(session, version))
 
 
 def _new_version(
