@@ -24,7 +24,7 @@ from corridor.sources.base import (
     make_sanction,
     parse_date,
 )
-from corridor.sources.inputs import iter_xml, read_head
+from corridor.sources.inputs import iter_xml, local_name, read_head
 
 #: ``<CONSOLIDATED_LIST ... dateGenerated="2026-02-27T00:00:09.554Z">`` on the root.
 _DATE_GENERATED = re.compile(rb'dateGenerated="([^"]+)"')
@@ -85,7 +85,7 @@ def _record(path: Path, element: etree._Element) -> Iterator[ParsedEntity]:
     if dataid is None:
         raise CorridorError.at(
             path,
-            f"{element.tag} without DATAID; expected the UN record id",
+            f"{local_name(element)} without DATAID; expected the UN record id",
             line=element.sourceline,
         )
     is_person = element.tag == "INDIVIDUAL"
