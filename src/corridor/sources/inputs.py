@@ -193,7 +193,9 @@ def require_columns(
     path: Path, header: Sequence[str], required: Sequence[str], line: int = 1
 ) -> dict[str, int]:
     """Map column names to indexes, failing with the list of missing columns."""
-    index = {name.strip(): i for i, name in enumerate(header)}
+    index: dict[str, int] = {}
+    for i, name in enumerate(header):  # the first of repeated names wins (EU CSV repeats ids)
+        index.setdefault(name.strip(), i)
     missing = [name for name in required if name not in index]
     if missing:
         raise CorridorError.at(
