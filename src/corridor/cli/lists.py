@@ -99,8 +99,19 @@ def status(as_json: JsonOpt = False) -> None:
         console.print("No list loaded yet: run `corridor lists load PATH`.")
         return
     table = Table(title="Active sanctions lists")
-    for column in ("list", "source", "version", "published", "loaded", "entries", "by schema"):
-        table.add_column(column, justify="right" if column in ("version", "entries") else "left")
+    for column in (
+        "list",
+        "source",
+        "version",
+        "published",
+        "loaded",
+        "entries",
+        "entries by schema",
+    ):
+        right = column in ("version", "entries")
+        table.add_column(
+            column, justify="right" if right else "left", no_wrap=column != "entries by schema"
+        )
     for v in versions:
         table.add_row(
             v.list_name,
@@ -109,7 +120,7 @@ def status(as_json: JsonOpt = False) -> None:
             v.published.isoformat() if v.published else "-",
             v.loaded_at.strftime("%Y-%m-%d %H:%M"),
             f"{v.target_count:,}",
-            counts(v.schema_counts),
+            counts(v.schema_counts, links=False),
         )
     console.print(table)
 

@@ -18,7 +18,8 @@ from rich.progress import (
 
 from corridor.store.lists import ProgressFn
 
-console = Console()
+#: Off a terminal Rich assumes 80 columns; tables of lists need more to stay on one line.
+console = Console(width=None if Console().is_terminal else 140)
 #: Progress goes to stderr so ``--json`` output on stdout stays machine-readable.
 err_console = Console(stderr=True)
 
@@ -58,6 +59,11 @@ def _ignore(phase: str, done: int, total: int | None) -> None:
     """A progress callback that draws nothing."""
 
 
-def counts(schema_counts: dict[str, int]) -> str:
+#: Link entities published beside the entries; counted, but not worth a table's width.
+_LINKS = {"Sanction", "Address", "Identification"}
+
+
+def counts(schema_counts: dict[str, int], *, links: bool = True) -> str:
     """``{"Person": 730, "Sanction": 1003}`` -> ``Person 730, Sanction 1,003``."""
-    return ", ".join(f"{name} {n:,}" for name, n in schema_counts.items())
+    shown = {k: v for k, v in schema_counts.items() if links or k not in _LINKS}
+    return ", ".join(f"{name} {n:,}" for name, n in shown.items())
