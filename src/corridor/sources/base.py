@@ -10,7 +10,7 @@ can always be traced back to the exact published record.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -60,6 +60,23 @@ class ParsedList:
     published: date | None = None
     #: Counts the parser wants reported beside entity counts (e.g. skipped rows).
     notes: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def streaming(
+        cls,
+        parse: Callable[[ParsedList], Iterator[ParsedEntity]],
+        *,
+        list_name: str,
+        source: str,
+        format: str,
+        files: list[Path],
+    ) -> ParsedList:
+        """A list whose ``parse`` generator may set ``published`` (or notes) as it reads."""
+        parsed = cls(
+            list_name=list_name, source=source, format=format, files=files, entities=iter(())
+        )
+        parsed.entities = parse(parsed)
+        return parsed
 
 
 class ListFormat(Protocol):

@@ -26,7 +26,14 @@ from corridor.sources.base import (
     make_sanction,
     parse_date,
 )
-from corridor.sources.inputs import iter_xml, local_name, read_csv, read_head, require_columns
+from corridor.sources.inputs import (
+    iter_xml,
+    local_name,
+    read_csv,
+    read_head,
+    release,
+    require_columns,
+)
 
 AUTHORITY = "European Union"
 PREFIX = "eu"
@@ -93,10 +100,7 @@ def _parse_xml(path: Path) -> Iterator[ParsedEntity]:
         if local_name(element) != "sanctionEntity":
             continue
         yield from _xml_entity(path, element)
-        element.clear()
-        parent = element.getparent()
-        while parent is not None and element.getprevious() is not None:
-            del parent[0]
+        release(element)
 
 
 def _kids(element: etree._Element, name: str) -> list[etree._Element]:
@@ -218,15 +222,13 @@ class EuFsfCsv:
         return head.lstrip(b'\xef\xbb\xbf"').startswith(b"Date_file")
 
     def open(self, path: Path) -> ParsedList:
-        parsed = ParsedList(
+        return ParsedList.streaming(
+            lambda parsed: _parse_csv(path, parsed),
             list_name="eu_fsf",
             source=self.source,
             format=self.name,
             files=[path],
-            entities=iter(()),
         )
-        parsed.entities = _parse_csv(path, parsed)
-        return parsed
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:

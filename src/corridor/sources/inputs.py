@@ -238,3 +238,11 @@ def local_name(element: etree._Element) -> str:
     if not isinstance(tag, str):
         return ""
     return tag.rsplit("}", 1)[-1]
+
+
+def release(element: etree._Element) -> None:
+    """Free a streamed element and the siblings before it, so memory stays flat."""
+    element.clear()
+    parent = element.getparent()
+    while parent is not None and element.getprevious() is not None:
+        del parent[0]

@@ -33,7 +33,7 @@ from corridor.sources.base import (
     make_sanction,
     parse_date,
 )
-from corridor.sources.inputs import iter_xml, local_name
+from corridor.sources.inputs import iter_xml, local_name, release
 
 AUTHORITY = "Kazakhstan Financial Monitoring Agency (AFM)"
 PREFIX = "kz-afm"
@@ -53,15 +53,13 @@ class KzAfmXml:
         )
 
     def open(self, path: Path) -> ParsedList:
-        parsed = ParsedList(
+        return ParsedList.streaming(
+            lambda parsed: _parse(path, parsed),
             list_name="kz_afm",
             source=self.source,
             format=self.name,
             files=[path],
-            entities=iter(()),
         )
-        parsed.entities = _parse(path, parsed)
-        return parsed
 
 
 def _text(element: etree._Element, name: str) -> str | None:
@@ -88,7 +86,7 @@ def _parse(path: Path, parsed: ParsedList) -> Iterator[ParsedEntity]:
         entity.add("notes", [_text(element, "note"), _text(element, "correction")])
         yield ParsedEntity(entity, record_id)
         yield ParsedEntity(sanction, record_id)
-        element.clear()
+        release(element)
 
 
 def _key(*parts: str | None) -> str:

@@ -28,7 +28,7 @@ from corridor.sources.base import (
     make_entity,
     make_sanction,
 )
-from corridor.sources.inputs import iter_xml, local_name
+from corridor.sources.inputs import iter_xml, local_name, release
 from corridor.sources.ofac_common import AUTHORITY, ID_PREFIX, add_ofac_id, list_name_for
 
 #: Feature types that are plain properties: feature type (lower case) -> FtM property.
@@ -114,13 +114,6 @@ def _ymd(element: etree._Element | None) -> tuple[int, int, int] | None:
     return (year, month, day) if year else None
 
 
-def _release(element: etree._Element) -> None:
-    element.clear()
-    parent = element.getparent()
-    while parent is not None and element.getprevious() is not None:
-        del parent[0]
-
-
 def _collect(path: Path) -> _References:
     """Pass one: everything but the parties themselves."""
     refs = _References()
@@ -134,15 +127,15 @@ def _collect(path: Path) -> _References:
             refs.issued = _safe_date(ymd)
         elif tag == "Location":
             refs.locations[element.get("ID") or ""] = _location(refs, element)
-            _release(element)
+            release(element)
         elif tag == "IDRegDocument":
             _document(refs, element)
-            _release(element)
+            release(element)
         elif tag == "SanctionsEntry":
             _sanctions_entry(refs, element)
-            _release(element)
+            release(element)
         elif tag == "DistinctParty":
-            _release(element)
+            release(element)
     if refs.issued is None:
         raise CorridorError.at(path, "no DateOfIssue; expected an OFAC advanced XML file")
     return refs
@@ -200,7 +193,7 @@ def _parties(path: Path, refs: _References) -> Iterator[ParsedEntity]:
     for element in iter_xml(path):
         if local_name(element) == "DistinctParty":
             yield from _party(path, refs, element)
-            _release(element)
+            release(element)
 
 
 def _party(path: Path, refs: _References, element: etree._Element) -> Iterator[ParsedEntity]:

@@ -22,7 +22,7 @@ from corridor.sources.base import (
     make_sanction,
     parse_date,
 )
-from corridor.sources.inputs import iter_xml, local_name
+from corridor.sources.inputs import iter_xml, local_name, release
 from corridor.sources.ofac_common import (
     AUTHORITY,
     ID_PREFIX,
@@ -46,15 +46,13 @@ class OfacSdnXml:
         return b"<sdnList" in head
 
     def open(self, path: Path) -> ParsedList:
-        parsed = ParsedList(
+        return ParsedList.streaming(
+            lambda parsed: _parse(path, parsed),
             list_name=list_name_for(path),
             source=self.source,
             format=self.name,
             files=[path],
-            entities=iter(()),
         )
-        parsed.entities = _parse(path, parsed)
-        return parsed
 
 
 def _parse(path: Path, parsed: ParsedList) -> Iterator[ParsedEntity]:
@@ -64,10 +62,7 @@ def _parse(path: Path, parsed: ParsedList) -> Iterator[ParsedEntity]:
             parsed.published = parse_date(element.text, _US_DATE)
         elif tag == "sdnEntry":
             yield from _entry(path, element)
-            element.clear()
-            parent = element.getparent()
-            while parent is not None and element.getprevious() is not None:
-                del parent[0]
+            release(element)
 
 
 def _children(element: etree._Element, name: str) -> Iterator[etree._Element]:

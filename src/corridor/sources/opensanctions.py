@@ -74,15 +74,13 @@ class FtmJsonLines:
             datasets = json.loads(first).get("datasets") or []
         except (ValueError, AttributeError):
             datasets = []
-        parsed = ParsedList(
+        return ParsedList.streaming(
+            lambda parsed: _parse_jsonl(path, parsed),
             list_name=list_name_from_file(path, datasets[0] if datasets else None),
             source=self.source,
             format=self.name,
             files=[path],
-            entities=iter(()),
         )
-        parsed.entities = _parse_jsonl(path, parsed)
-        return parsed
 
 
 def _parse_jsonl(path: Path, parsed: ParsedList) -> Iterator[ParsedEntity]:
@@ -146,15 +144,13 @@ class TargetsSimpleCsv:
         return first.startswith(b"id,schema,name,aliases")
 
     def open(self, path: Path) -> ParsedList:
-        parsed = ParsedList(
+        return ParsedList.streaming(
+            lambda parsed: _parse_csv(path, parsed),
             list_name=list_name_from_file(path, None),
             source=self.source,
             format=self.name,
             files=[path],
-            entities=iter(()),
         )
-        parsed.entities = _parse_csv(path, parsed)
-        return parsed
 
 
 def _parse_csv(path: Path, parsed: ParsedList) -> Iterator[ParsedEntity]:

@@ -108,15 +108,13 @@ class UkCsv:
         return lowered.startswith(self._marker) and self.layout.id_column.encode() in lowered
 
     def open(self, path: Path) -> ParsedList:
-        parsed = ParsedList(
+        return ParsedList.streaming(
+            lambda parsed: _parse(path, self.layout, parsed),
             list_name=self.layout.list_name,
             source=self.source,
             format=self.name,
             files=[path],
-            entities=iter(()),
         )
-        parsed.entities = _parse(path, self.layout, parsed)
-        return parsed
 
 
 def _encoding(layout: _Layout) -> str:

@@ -24,7 +24,7 @@ from corridor.sources.base import (
     make_sanction,
     parse_date,
 )
-from corridor.sources.inputs import iter_xml, local_name, read_head
+from corridor.sources.inputs import iter_xml, local_name, read_head, release
 
 #: ``<CONSOLIDATED_LIST ... dateGenerated="2026-02-27T00:00:09.554Z">`` on the root.
 _DATE_GENERATED = re.compile(rb'dateGenerated="([^"]+)"')
@@ -60,12 +60,7 @@ class UnXml:
 def _parse(path: Path) -> Iterator[ParsedEntity]:
     for element in iter_xml(path, tags=("INDIVIDUAL", "ENTITY")):
         yield from _record(path, element)
-        element.clear()
-        while element.getprevious() is not None:
-            parent = element.getparent()
-            if parent is None:
-                break
-            del parent[0]
+        release(element)
 
 
 def _text(element: etree._Element, path: str) -> str | None:
