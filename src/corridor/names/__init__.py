@@ -1,0 +1,1 @@
+"""Name and identifier analysis for screening."""
