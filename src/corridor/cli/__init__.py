@@ -13,6 +13,7 @@ import typer
 
 from corridor.cli.demo import demo
 from corridor.cli.lists import lists_app
+from corridor.cli.screen import screen_app
 from corridor.errors import CorridorError
 
 app = typer.Typer(
@@ -22,6 +23,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(lists_app, name="lists")
+app.add_typer(screen_app, name="screen")
 app.command("demo")(demo)
 
 

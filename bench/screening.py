@@ -1,0 +1,135 @@
+"""Screening quality and speed: Corridor beside nomenklatura's logic-v2, in one run.
+
+Pairwise quality on the 826 labelled pairs of
+``../shared/data/sanctions/eval/nomenklatura/name_bench_cases.csv``: each pair is scored
+by both engines (name1 as the query, name2 as the listed entity, the pair's schema on
+both sides) and precision, recall and F1 are reported at each engine's own threshold
+(Corridor: CORRIDOR_THRESHOLD, default 0.7; logic-v2: 0.7), with the time per pair.
+
+    .venv/bin/python bench/screening.py [--errors N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from followthemoney import model
+from rich.console import Console
+from rich.table import Table
+
+from corridor.screening.engine import ALGORITHM, Query, query_forms, score_candidate
+from corridor.screening.index import index_entity
+from corridor.settings import get_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = ROOT.parent / "shared/data/sanctions/eval/nomenklatura/name_bench_cases.csv"
+LOGIC_V2_THRESHOLD = 0.7
+
+
+@dataclass
+class Pair:
+    schema: str
+    query: str
+    candidate: str
+    is_match: bool
+    group: str
+
+
+@dataclass
+class Outcome:
+    engine: str
+    scores: list[float]
+    seconds: float
+
+
+def read_pairs() -> list[Pair]:
+    with CASES.open(encoding="utf-8") as handle:
+        return [
+            Pair(r["schema"], r["name1"], r["name2"], r["is_match"] == "true", r["case_group"])
+            for r in csv.DictReader(handle)
+        ]
+
+
+def corridor_scores(pairs: list[Pair]) -> Outcome:
+    threshold = get_settings().threshold
+    started = time.perf_counter()
+    scores = []
+    for pair in pairs:
+        listed = index_entity("c", pair.schema, pair.candidate, {"name": [pair.candidate]})
+        query = Query(names=[pair.query], schema=pair.schema)
+        scores.append(score_candidate(query, query_forms(query), [], listed, threshold).score)
+    return Outcome(f"Corridor {ALGORITHM}", scores, time.perf_counter() - started)
+
+
+def logic_v2_scores(pairs: list[Pair]) -> Outcome:
+    from nomenklatura.matching import get_algorithm
+    from nomenklatura.matching.types import ScoringConfig
+
+    algorithm = get_algorithm("logic-v2")
+    assert algorithm is not None
+    config = ScoringConfig.defaults()
+    started = time.perf_counter()
+    scores = []
+    for pair in pairs:
+        query = model.make_entity(pair.schema)
+        query.id = "q"
+        query.add("name", pair.query)
+        result = model.make_entity(pair.schema)
+        result.id = "r"
+        result.add("name", pair.candidate)
+        scores.append(algorithm.compare(query, result, config).score)
+    return Outcome("nomenklatura logic-v2", scores, time.perf_counter() - started)
+
+
+def quality(pairs: list[Pair], scores: list[float], threshold: float) -> tuple[float, float, float]:
+    tp = sum(1 for p, s in zip(pairs, scores, strict=True) if p.is_match and s >= threshold)
+    fp = sum(1 for p, s in zip(pairs, scores, strict=True) if not p.is_match and s >= threshold)
+    fn = sum(1 for p, s in zip(pairs, scores, strict=True) if p.is_match and s < threshold)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--errors", type=int, default=0, help="print N misjudged pairs of Corridor")
+    args = parser.parse_args()
+    if not CASES.exists():
+        sys.exit(f"{CASES} is absent: the benchmark reads the labelled pairs there")
+    pairs = read_pairs()
+    threshold = get_settings().threshold
+    ours = corridor_scores(pairs)
+    theirs = logic_v2_scores(pairs)
+    table = Table(title=f"Pairwise name matching, {len(pairs)} labelled pairs")
+    for column in ("engine", "threshold", "precision", "recall", "F1", "µs / pair"):
+        table.add_column(column, justify="left" if column == "engine" else "right")
+    for outcome, cut in ((ours, threshold), (theirs, LOGIC_V2_THRESHOLD)):
+        p, r, f = quality(pairs, outcome.scores, cut)
+        per_pair = outcome.seconds / len(pairs) * 1e6
+        figures = (f"{cut:.2f}", f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", f"{per_pair:,.0f}")
+        table.add_row(outcome.engine, *figures)
+    console = Console(width=120)
+    console.print(table)
+    ratio = theirs.seconds / ours.seconds
+    console.print(f"speed ratio (logic-v2 time / Corridor time): {ratio:.1f}x")
+    shown = 0
+    for pair, score in zip(pairs, ours.scores, strict=True):
+        if shown >= args.errors:
+            break
+        if pair.is_match != (score >= threshold):
+            shown += 1
+            kind = "missed" if pair.is_match else "false hit"
+            where = f"[{pair.schema}/{pair.group}]"
+            console.print(f"{kind} {score:.2f} {where} {pair.query!r} vs {pair.candidate!r}")
+
+
+if __name__ == "__main__":
+    main()

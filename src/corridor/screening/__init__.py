@@ -1,0 +1,1 @@
+"""Screening persons, companies, banks and vessels against the active sanctions lists."""

@@ -1,0 +1,217 @@
+"""Scoring a query against candidates: names, then qualifiers, then one explanation.
+
+The score starts from the best name comparison between any query name and any listed
+name, and qualifiers move it: a valid identifier equal on both sides is decisive; a
+different valid identifier of the same kind, a birth year that does not fit, a country
+or a gender that differs count against; agreeing ones count slightly for. Each step
+adds a sentence to the explanation, so the result can be pasted into a case file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from corridor.errors import CorridorError
+from corridor.names.analysis import NameForm, analyse_name
+from corridor.names.identifiers import Identifier, compare_identifiers, describe, parse_identifier
+from corridor.screening.index import NAME_PROPS, Index, IndexedEntity, identifier_keys, name_keys
+from corridor.screening.names import compare_names, explain_names
+
+ALGORITHM = "corridor-v1"
+
+#: Query schema -> list schemata it may match. A person is never a company; a
+#: LegalEntity (OFAC gives no finer type) may be either.
+COMPATIBLE = {
+    "Person": {"Person", "LegalEntity"},
+    "Company": {"Company", "Organization", "LegalEntity"},
+    "Organization": {"Company", "Organization", "LegalEntity"},
+    "LegalEntity": {"Person", "Company", "Organization", "LegalEntity"},
+    "Vessel": {"Vessel"},
+    "Airplane": {"Airplane"},
+}
+#: Score changes from qualifiers. A birth year that differs is strong evidence of two
+#: people (namesakes are common: "Ivan Petrov" born 1970 and 1985); a country mismatch is
+#: weak (people move, companies have branches). A different valid identifier of one kind
+#: is stronger still: each Russian or Kazakh legal entity has exactly one INN or BIN, so
+#: two "ООО Ромашка" with different INNs are two companies (0.60 keeps them visible,
+#: below the default threshold, for review).
+DOB_EXACT, DOB_YEAR, DOB_NEAR, DOB_MISMATCH = 0.05, 0.02, -0.05, -0.30
+COUNTRY_MATCH, COUNTRY_MISMATCH = 0.02, -0.05
+GENDER_MISMATCH = -0.15
+IDENTIFIER_DIFFERENT = -0.40
+IDENTIFIER_SAME = 0.99
+#: A LegalEntity matched by a person query: OFAC entities are organisations.
+SCHEMA_LOOSE = -0.05
+#: Two specific legal forms of different classes name two legal persons: "Deutsche Bank
+#: AG" is not "Deutsche Bank GmbH". (A company that changed its form keeps its old name
+#: as a previous name on the list.)
+LEGAL_FORM_MISMATCH = -0.35
+
+
+@dataclass
+class Query:
+    """What a user screens: names and, where known, qualifiers."""
+
+    names: list[str]
+    schema: str | None = None
+    birth_date: str | None = None
+    countries: list[str] = field(default_factory=list)
+    identifiers: list[str] = field(default_factory=list)
+    gender: str | None = None
+
+    def __post_init__(self) -> None:
+        self.names = [n.strip() for n in self.names if n and n.strip()]
+        if not self.names and not self.identifiers:
+            raise CorridorError("a query needs a name or an identifier")
+        if self.schema is not None and self.schema not in COMPATIBLE:
+            raise CorridorError(
+                f"schema {self.schema!r} is unknown; expected one of {', '.join(COMPATIBLE)}"
+            )
+
+
+@dataclass
+class Match:
+    """One listed entity as a result, with its score and the reasons for it."""
+
+    entity: IndexedEntity
+    score: float
+    is_match: bool
+    explanation: list[str]
+    matched_name: str = ""
+
+
+def query_forms(query: Query) -> list[NameForm]:
+    is_person = {"Person": True, None: None, "LegalEntity": None}.get(query.schema, False)
+    return [analyse_name(n, is_person) for n in query.names]
+
+
+def screen(index: Index, query: Query, threshold: float, limit: int = 5) -> list[Match]:
+    """The best ``limit`` listed entities for ``query``, highest score first."""
+    forms = [f for f in query_forms(query) if f.tokens]
+    idents = [i for text in query.identifiers for i in parse_identifier(text) if i.valid]
+    keys = identifier_keys(idents)
+    for form in forms:
+        keys |= name_keys(form)
+    allowed = COMPATIBLE.get(query.schema or "LegalEntity", set())
+    results = []
+    for candidate in index.candidates(keys):
+        if query.schema is not None and candidate.schema not in allowed:
+            continue
+        results.append(score_candidate(query, forms, idents, candidate, threshold))
+    results.sort(key=lambda m: (-m.score, m.entity.entity_id))
+    return results[:limit]
+
+
+def score_candidate(
+    query: Query,
+    forms: list[NameForm],
+    idents: list[Identifier],
+    candidate: IndexedEntity,
+    threshold: float,
+) -> Match:
+    """Score one candidate and explain the score."""
+    score, reasons, matched = _best_name(forms, candidate)
+    score, id_reasons = _identifiers(score, idents, candidate)
+    reasons += id_reasons
+    score += _birth_date(query.birth_date, candidate, reasons)
+    score += _countries(query.countries, candidate, reasons)
+    score += _gender(query.gender, candidate, reasons)
+    if query.schema == "Person" and candidate.schema == "LegalEntity":
+        score += SCHEMA_LOOSE
+        reasons.append(f"listed as a legal entity of unspecified kind ({SCHEMA_LOOSE:+.2f})")
+    score = max(0.0, min(1.0, score))
+    verdict = "above" if score >= threshold else "below"
+    reasons.append(f"score {score:.2f}, {verdict} the threshold {threshold:.2f}")
+    return Match(candidate, round(score, 4), score >= threshold, reasons, matched)
+
+
+def _best_name(forms: list[NameForm], candidate: IndexedEntity) -> tuple[float, list[str], str]:
+    best = (0.0, "", "", "")
+    for form in forms:
+        for listed, prop in candidate.names:
+            organisation = candidate.schema not in ("Person", "LegalEntity")
+            comparison = compare_names(form, listed, organisation=organisation)
+            score = comparison.score * NAME_PROPS[prop]
+            how = explain_names(comparison)
+            if _forms_differ(form, listed):
+                score += LEGAL_FORM_MISMATCH
+                how += f"; legal forms differ ({form.legal_form} vs {listed.legal_form}"
+                how += f", {LEGAL_FORM_MISMATCH:+.2f})"
+            if score > best[0]:
+                best = (score, form.original, f"{listed.original} ({prop})", how)
+    score, query_name, listed_name, how = best
+    if not query_name:
+        return 0.0, ["no listed name resembles the query"], ""
+    reason = f"name {query_name!r} met {listed_name!r}: {how} ({score:.2f})"
+    return score, [reason], listed_name
+
+
+def _forms_differ(a: NameForm, b: NameForm) -> bool:
+    """Both names carry a specific legal form (not just "company") and the classes differ."""
+    specific = {a.legal_form, b.legal_form} - {None, "corp"}
+    return a.legal_form in specific and b.legal_form in specific and len(specific) == 2
+
+
+def _identifiers(
+    score: float, idents: list[Identifier], candidate: IndexedEntity
+) -> tuple[float, list[str]]:
+    reasons = []
+    for mine in idents:
+        for theirs in candidate.identifiers:
+            verdict = compare_identifiers(mine, theirs)
+            if verdict == "same":
+                reasons.append(f"same identifier: {describe(mine)} (decisive)")
+                score = max(score, IDENTIFIER_SAME)
+            elif verdict == "different":
+                reasons.append(
+                    f"different {mine.kind.upper()}: query {mine.value}, list {theirs.value} "
+                    f"({IDENTIFIER_DIFFERENT:+.2f})"
+                )
+                score += IDENTIFIER_DIFFERENT
+    return score, reasons
+
+
+def _birth_date(date: str | None, candidate: IndexedEntity, reasons: list[str]) -> float:
+    if not date or not candidate.birth_dates:
+        return 0.0
+    if date in candidate.birth_dates:
+        reasons.append(f"birth date {date} listed ({DOB_EXACT:+.2f})")
+        return DOB_EXACT
+    years = {d[:4] for d in candidate.birth_dates if d[:4].isdigit()}
+    if date[:4] in years:
+        partial = any(d == date[:4] or date.startswith(d) for d in candidate.birth_dates)
+        if partial:
+            reasons.append(f"birth year {date[:4]} listed ({DOB_YEAR:+.2f})")
+            return DOB_YEAR
+    if years and date[:4].isdigit() and any(abs(int(y) - int(date[:4])) <= 1 for y in years):
+        reasons.append(
+            f"birth date {date} is within a year of {', '.join(sorted(years))} ({DOB_NEAR:+.2f})"
+        )
+        return DOB_NEAR
+    listed = ", ".join(sorted(candidate.birth_dates))
+    reasons.append(f"birth date {date} does not fit the listed {listed} ({DOB_MISMATCH:+.2f})")
+    return DOB_MISMATCH
+
+
+def _countries(countries: list[str], candidate: IndexedEntity, reasons: list[str]) -> float:
+    mine = {c.lower() for c in countries if c}
+    if not mine or not candidate.countries:
+        return 0.0
+    if mine & candidate.countries:
+        reasons.append(
+            f"country {', '.join(sorted(mine & candidate.countries))} agrees ({COUNTRY_MATCH:+.2f})"
+        )
+        return COUNTRY_MATCH
+    listed = ", ".join(sorted(candidate.countries))
+    reasons.append(
+        f"country {', '.join(sorted(mine))} differs from listed {listed} ({COUNTRY_MISMATCH:+.2f})"
+    )
+    return COUNTRY_MISMATCH
+
+
+def _gender(gender: str | None, candidate: IndexedEntity, reasons: list[str]) -> float:
+    if not gender or not candidate.genders or gender.lower() in candidate.genders:
+        return 0.0
+    listed = ", ".join(sorted(candidate.genders))
+    reasons.append(f"gender {gender} differs from listed {listed} ({GENDER_MISMATCH:+.2f})")
+    return GENDER_MISMATCH

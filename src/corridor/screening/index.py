@@ -1,0 +1,175 @@
+"""The in-memory candidate index over the active list versions.
+
+Each listed entity is reduced once to what screening needs (name forms, birth dates,
+countries, identifiers, provenance). Candidates for a query are found by shared blocking
+keys: whole name tokens, 4-letter token prefixes (which survive most typos after the
+first letters), and identifiers. Keys shared by more than `COMMON_KEY_SHARE` of the
+entities ("bank", "trading") do not select candidates on their own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corridor.names.analysis import PATRONYMIC_MARK, NameForm, analyse_name
+from corridor.names.identifiers import Identifier, parse_identifier
+from corridor.settings import get_settings
+from corridor.store import Store
+from corridor.store.lists import active_versions, iter_active_entities
+
+#: Bumped whenever what the index holds changes, so older index files are not reused.
+INDEX_FORMAT = 1
+
+#: Name properties screened, and how much a hit on each is worth: a weak alias (the UN's
+#: "low quality" a.k.a., OFAC's weak a.k.a.) is not enough on its own.
+NAME_PROPS = {"name": 1.0, "alias": 1.0, "previousName": 0.95, "weakAlias": 0.85}
+#: Identifier properties and the kinds their values may be.
+ID_PROPS = (
+    "innCode",
+    "ogrnCode",
+    "swiftBic",
+    "imoNumber",
+    "leiCode",
+    "idNumber",
+    "taxNumber",
+    "registrationNumber",
+    "passportNumber",
+)
+COMMON_KEY_SHARE = 0.02
+PREFIX = 4
+MAX_CANDIDATES = 200
+
+
+@dataclass
+class IndexedEntity:
+    """What screening knows of one listed entity."""
+
+    entity_id: str
+    schema: str
+    caption: str
+    names: list[tuple[NameForm, str]]
+    birth_dates: list[str] = field(default_factory=list)
+    countries: set[str] = field(default_factory=set)
+    genders: set[str] = field(default_factory=set)
+    identifiers: list[Identifier] = field(default_factory=list)
+    #: ``source:record_id`` of each list entry behind the entity, e.g. ``un:6908555``.
+    sources: list[str] = field(default_factory=list)
+    list_versions: dict[str, int] = field(default_factory=dict)
+
+
+def name_keys(form: NameForm) -> set[str]:
+    keys = set()
+    for token in form.tokens:
+        bare = token.removesuffix(PATRONYMIC_MARK)
+        if len(bare) >= 2:
+            keys.add(f"t:{bare}")
+            keys.add(f"p:{bare[:PREFIX]}")
+    return keys
+
+
+def identifier_keys(identifiers: Iterable[Identifier]) -> set[str]:
+    return {f"i:{i.kind}:{i.value}" for i in identifiers if i.valid}
+
+
+class Index:
+    """Listed entities and their blocking keys."""
+
+    def __init__(self, entities: list[IndexedEntity]) -> None:
+        self.entities = entities
+        postings: dict[str, list[int]] = defaultdict(list)
+        for position, entity in enumerate(entities):
+            keys = identifier_keys(entity.identifiers)
+            for form, _ in entity.names:
+                keys |= name_keys(form)
+            for key in keys:
+                postings[key].append(position)
+        limit = max(50, int(len(entities) * COMMON_KEY_SHARE))
+        self.postings = {k: v for k, v in postings.items() if k.startswith("i:") or len(v) <= limit}
+        self.versions = sorted({(n, v) for e in entities for n, v in e.list_versions.items()})
+
+    def candidates(self, keys: set[str]) -> list[IndexedEntity]:
+        """Entities sharing the most keys with the query, best first."""
+        counts: Counter[int] = Counter()
+        for key in keys:
+            weight = 3 if key.startswith(("i:", "t:")) else 1
+            for position in self.postings.get(key, ()):
+                counts[position] += weight
+        return [self.entities[p] for p, _ in counts.most_common(MAX_CANDIDATES)]
+
+
+def index_entity(
+    entity_id: str, schema: str, caption: str, properties: dict[str, list[str]]
+) -> IndexedEntity:
+    """Reduce one stored entity to an `IndexedEntity`."""
+    is_person = True if schema == "Person" else None if schema == "LegalEntity" else False
+    names = [
+        (analyse_name(value, is_person), prop)
+        for prop in NAME_PROPS
+        for value in properties.get(prop, [])
+        if value.strip()
+    ]
+    identifiers = [
+        found
+        for prop in ID_PROPS
+        for value in properties.get(prop, [])
+        for found in parse_identifier(value)
+        if found.valid
+    ]
+    countries = set(properties.get("nationality", []) + properties.get("country", []))
+    countries |= set(properties.get("citizenship", []) + properties.get("flag", []))
+    return IndexedEntity(
+        entity_id=entity_id,
+        schema=schema,
+        caption=caption,
+        names=names,
+        birth_dates=list(properties.get("birthDate", [])),
+        countries=countries,
+        genders=set(properties.get("gender", [])),
+        identifiers=identifiers,
+    )
+
+
+def build_index(store: Store) -> Index:
+    """Index every target entity of every active list version."""
+    entities = []
+    for version, row in iter_active_entities(store):
+        if not row.target:
+            continue
+        item = index_entity(row.entity_id, row.schema, row.caption, row.properties)
+        item.sources.append(f"{version.source}:{row.record_id}")
+        item.list_versions[version.list_name] = version.id
+        entities.append(item)
+    return Index(entities)
+
+
+def _index_path(store: Store, key: str) -> Path:
+    return get_settings().home / "index" / f"{key}.pickle"
+
+
+def load_index(store: Store) -> Index:
+    """The index of the active list versions, from disk when it was built before.
+
+    The file name is a digest of the active versions and the index format, so loading or
+    activating a list version, or a new Corridor release, builds a fresh index; an index
+    is never used for versions other than those it was built from.
+    """
+    versions = sorted((v.list_name, v.id) for v in active_versions(store))
+    key = hashlib.sha1(repr((INDEX_FORMAT, versions)).encode()).hexdigest()[:16]
+    path = _index_path(store, key)
+    if path.exists():
+        with path.open("rb") as handle:
+            loaded = pickle.load(handle)
+        if isinstance(loaded, Index):
+            return loaded
+    index = build_index(store)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    with partial.open("wb") as handle:
+        pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(path)  # atomic: a crash never leaves a half-written index
+    return index

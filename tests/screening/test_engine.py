@@ -1,0 +1,180 @@
+"""Screening: the Kazakh and Russian name patterns, qualifiers, identifiers, explanations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from corridor.cli import main
+from corridor.errors import CorridorError
+from corridor.names.analysis import analyse_name
+from corridor.names.identifiers import parse_identifier
+from corridor.screening.engine import Match, Query, query_forms, score_candidate, screen
+from corridor.screening.index import build_index, index_entity, load_index
+from corridor.settings import get_settings
+from corridor.store import open_store
+from corridor.store.lists import load_list
+
+EXAMPLES = Path(__file__).parents[2] / "examples" / "lists"
+THRESHOLD = 0.7
+
+
+def pair(
+    query: str,
+    name: str,
+    schema: str = "Person",
+    *,
+    props: dict[str, list[str]] | None = None,
+    identifiers: list[str] | None = None,
+    birth_date: str | None = None,
+    gender: str | None = None,
+) -> Match:
+    """Score one query against one listed entity named ``name`` with ``props``."""
+    candidate = index_entity("x", schema, name, {"name": [name], **(props or {})})
+    q = Query(
+        names=[query],
+        schema=schema,
+        identifiers=identifiers or [],
+        birth_date=birth_date,
+        gender=gender,
+    )
+    idents = [i for text in q.identifiers for i in parse_identifier(text) if i.valid]
+    return score_candidate(q, query_forms(q), idents, candidate, THRESHOLD)
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "schema"),
+    [
+        ("Тоқаев Қасым-Жомарт Кемелұлы", "Kassym-Jomart Kemelevich Tokayev", "Person"),
+        ("Qasym-Jomart Toqaev", "Тоқаев Қасым-Жомарт Кемелұлы", "Person"),
+        ("Janat Abenov", "Zhanat Abenov", "Person"),
+        ("Ротенберг Аркадий", "Arkadii Romanovich Rotenberg", "Person"),
+        ("Юрий Ковальчук", "Yuriy Valentinovich Kovalchuk", "Person"),
+        ("Нұрлан Болатұлы Қасымов", "Nurlan Bolatovich Kasymov", "Person"),
+        ("«Қазақтелеком» АҚ", "Kazakhtelecom JSC", "Company"),
+        ("TOO Steppe Gate Trading", "Steppe Gate Trading LLP", "Company"),
+        ("ТОО «Степные Ворота Трейдинг»", "Stepnye Vorota Treiding LLP", "Company"),
+        ("ПАО Сбербанк", "Sberbank PJSC", "Company"),
+        ("Siemens Aktiengesellschaft", "Siemens AG", "Company"),
+    ],
+)
+def test_same_name_across_scripts_and_forms(query: str, listed: str, schema: str) -> None:
+    match = pair(query, listed, schema)
+    assert match.is_match, match.explanation
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "schema"),
+    [
+        ("Иван Петров", "Игорь Петров", "Person"),
+        ('ООО "БАЙ"', 'ООО "БАЙКАЛ"', "Company"),
+        ("Deutsche Bank AG", "Deutsche Bank GmbH", "Company"),
+        ("Apollo Investment Fund VIII", "Apollo Investment Fund IX", "Company"),
+        ("习近朋", "习近平", "Person"),
+        ("N.N.", "Nursultan Nazarbayev", "Person"),
+    ],
+)
+def test_different_names_stay_apart(query: str, listed: str, schema: str) -> None:
+    match = pair(query, listed, schema)
+    assert not match.is_match, match.explanation
+
+
+def test_explanation_names_words_patronymics_and_forms() -> None:
+    match = pair("Тоқаев Қасым-Жомарт Кемелұлы", "Kassym-Jomart Kemelevich Tokayev")
+    why = " ".join(match.explanation)
+    assert "kemel- (patronymic) = kemel- (patronymic)" in why
+    assert "tokaev = tokaev" in why and "above the threshold 0.70" in why
+    company = pair("Deutsche Bank AG", "Deutsche Bank GmbH", "Company")
+    assert "legal forms differ (jsc vs llc" in company.explanation[0]
+
+
+def test_identifiers_decide_and_contradict() -> None:
+    same = pair(
+        "Some Other Trading",
+        "Steppe Gate Trading LLP",
+        "Company",
+        identifiers=["220540012343"],
+        props={"registrationNumber": ["220540012343"]},
+    )
+    assert same.score == pytest.approx(0.99)
+    assert any("same identifier: BIN 220540012343 is valid" in r for r in same.explanation)
+    other = pair(
+        "Mikrotekh Komponent",
+        "Mikrotekh Komponent",
+        "Company",
+        identifiers=["7707083893"],
+        props={"innCode": ["7709123453"]},
+    )
+    assert not other.is_match
+    expected = "different INN: query 7707083893, list 7709123453 (-0.40)"
+    assert any(expected in r for r in other.explanation)
+
+
+def test_birth_date_and_gender_qualifiers() -> None:
+    listed = {"birthDate": ["1978-03-12"], "gender": ["male"]}
+    exact = pair(
+        "Nurlan Kasymov", "Nurlan Bolatovich Kasymov", birth_date="1978-03-12", props=listed
+    )
+    wrong = pair(
+        "Nurlan Kasymov", "Nurlan Bolatovich Kasymov", birth_date="1991-06-01", props=listed
+    )
+    woman = pair("Nurlan Kasymov", "Nurlan Bolatovich Kasymov", gender="female", props=listed)
+    assert exact.score > wrong.score and not wrong.is_match
+    assert any("does not fit the listed 1978-03-12" in r for r in wrong.explanation)
+    assert woman.score < exact.score
+
+
+def test_query_validation() -> None:
+    with pytest.raises(CorridorError, match="needs a name or an identifier"):
+        Query(names=["  "])
+    with pytest.raises(CorridorError, match="schema 'Bank' is unknown"):
+        Query(names=["Sberbank"], schema="Bank")
+
+
+def test_screen_examples_persons_never_meet_companies(tmp_path: Path) -> None:
+    store = open_store()
+    for path in sorted(EXAMPLES.iterdir()):
+        load_list(store, path)
+    index = build_index(store)
+    results = screen(index, Query(names=["Сбербанк"], schema="Company"), THRESHOLD)
+    assert results and results[0].entity.entity_id == "ofac-900001" and results[0].is_match
+    people = screen(index, Query(names=["Sea Wanderer"], schema="Person"), THRESHOLD)
+    assert all(m.entity.schema in ("Person", "LegalEntity") for m in people)
+    vessel = screen(index, Query(names=["Wanderer"], identifiers=["IMO 9273416"]), THRESHOLD)
+    assert {m.entity.entity_id for m in vessel if m.is_match} >= {"ofac-900005", "gb-fcdo-rus9003"}
+
+
+def test_index_is_persisted_and_rebuilt_when_lists_change() -> None:
+    store = open_store()
+    load_list(store, EXAMPLES / "un_consolidated.xml")
+    first = load_index(store)
+    files = list((get_settings().home / "index").glob("*.pickle"))
+    assert len(files) == 1 and len(first.entities) == 2
+    assert len(load_index(store).entities) == 2  # read back from the file
+    load_list(store, EXAMPLES / "sdn.xml")
+    assert len(load_index(store).entities) == 7
+    assert len(list((get_settings().home / "index").glob("*.pickle"))) == 2
+
+
+def test_screen_name_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["lists", "load", str(EXAMPLES / "kz_afm.xml")])
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as stopped:
+        main(["screen", "name", "Nurlan Kasymov", "--schema", "Person", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert stopped.value.code == 0
+    best = out["results"][0]
+    assert best["entity_id"] == "kz-afm-780312300126" and best["match"] is True
+    assert best["source_ids"] == ["kz-afm:1"]
+    assert out["lists"] == [["kz_afm", 1]]
+
+
+def test_names_analysis_examples() -> None:
+    assert analyse_name("Жанат", True).tokens == analyse_name("Janat", True).tokens
+    assert analyse_name("Qasym", True).tokens == analyse_name("Kassym", True).tokens
+    assert analyse_name("ЖШС Алтын", False).legal_form == "llc"
+    assert analyse_name("TOO Altyn", False).legal_form == "llc"
+    assert analyse_name("«Қазақтелеком» АҚ", False).legal_form == "jsc"
