@@ -39,6 +39,7 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/lists.py
+	$(BIN)/python bench/screening.py --speed
 
 ## lock: re-pin every dependency to what is installed now
 lock:
