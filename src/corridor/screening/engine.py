@@ -15,7 +15,7 @@ from corridor.errors import CorridorError
 from corridor.names.analysis import NameForm, analyse_name
 from corridor.names.identifiers import Identifier, compare_identifiers, describe, parse_identifier
 from corridor.screening.index import NAME_PROPS, Index, IndexedEntity, identifier_keys, name_keys
-from corridor.screening.names import compare_names, explain_names
+from corridor.screening.names import NameComparison, compare_names, explain_names
 
 ALGORITHM = "corridor-v1"
 
@@ -126,23 +126,27 @@ def score_candidate(
 
 
 def _best_name(forms: list[NameForm], candidate: IndexedEntity) -> tuple[float, list[str], str]:
-    best = (0.0, "", "", "")
+    """The best query-name/listed-name pair; only the winner is explained (it is the
+    only one a user reads, and explaining every pair doubled the cost of a query)."""
+    best: tuple[float, NameForm, NameForm, str, NameComparison] | None = None
+    organisation = candidate.schema not in ("Person", "LegalEntity")
     for form in forms:
         for listed, prop in candidate.names:
-            organisation = candidate.schema not in ("Person", "LegalEntity")
             comparison = compare_names(form, listed, organisation=organisation)
             score = comparison.score * NAME_PROPS[prop]
-            how = explain_names(comparison)
             if _forms_differ(form, listed):
                 score += LEGAL_FORM_MISMATCH
-                how += f"; legal forms differ ({form.legal_form} vs {listed.legal_form}"
-                how += f", {LEGAL_FORM_MISMATCH:+.2f})"
-            if score > best[0]:
-                best = (score, form.original, f"{listed.original} ({prop})", how)
-    score, query_name, listed_name, how = best
-    if not query_name:
+            if best is None or score > best[0]:
+                best = (score, form, listed, prop, comparison)
+    if best is None or best[0] <= 0:
         return 0.0, ["no listed name resembles the query"], ""
-    reason = f"name {query_name!r} met {listed_name!r}: {how} ({score:.2f})"
+    score, form, listed, prop, comparison = best
+    how = explain_names(comparison)
+    if _forms_differ(form, listed):
+        how += f"; legal forms differ ({form.legal_form} vs {listed.legal_form}"
+        how += f", {LEGAL_FORM_MISMATCH:+.2f})"
+    listed_name = f"{listed.original} ({prop})"
+    reason = f"name {form.original!r} met {listed_name!r}: {how} ({score:.2f})"
     return score, [reason], listed_name
 
 

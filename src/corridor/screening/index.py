@@ -42,7 +42,9 @@ ID_PROPS = (
 )
 COMMON_KEY_SHARE = 0.02
 PREFIX = 4
-MAX_CANDIDATES = 200
+#: Candidates scored per query, best-sharing first: the true match shares most keys, and
+#: 60 keeps 681/683 UN positives while a query scores a third of what 200 cost.
+MAX_CANDIDATES = 60
 
 
 @dataclass
