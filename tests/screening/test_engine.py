@@ -169,7 +169,7 @@ def test_screen_name_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
     best = out["results"][0]
     assert best["entity_id"] == "kz-afm-780312300126" and best["match"] is True
     assert best["source_ids"] == ["kz-afm:1"]
-    assert out["lists"] == [["kz_afm", 1]]
+    assert out["lists"] == [["kz_afm", 1]] and isinstance(out["id"], int)
 
 
 def test_names_analysis_examples() -> None:
@@ -178,3 +178,24 @@ def test_names_analysis_examples() -> None:
     assert analyse_name("ЖШС Алтын", False).legal_form == "llc"
     assert analyse_name("TOO Altyn", False).legal_form == "llc"
     assert analyse_name("«Қазақтелеком» АҚ", False).legal_form == "jsc"
+
+
+def test_screenings_are_recorded_with_versions_and_shown(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["lists", "load", str(EXAMPLES / "sdn.xml")])
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["screen", "name", "Сбербанк", "--schema", "Company", "--json"])
+    screened = json.loads(capsys.readouterr().out)
+    with pytest.raises(SystemExit) as stopped:
+        main(["screen", "show", str(screened["id"]), "--json"])
+    shown = json.loads(capsys.readouterr().out)
+    assert stopped.value.code == 0
+    assert shown == screened  # what was shown then is exactly what is on record
+    assert shown["lists"] == [["ofac_sdn", 1]] and shown["algorithm"] == "corridor-v1"
+    assert shown["results"][0]["entity_id"] == "ofac-900001"
+    with pytest.raises(SystemExit) as missing:
+        main(["screen", "show", "999"])
+    assert missing.value.code == 2 and "there is no screening 999" in capsys.readouterr().err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
@@ -10,14 +11,16 @@ from rich.table import Table
 
 from corridor.cli.render import console
 from corridor.errors import CorridorError
-from corridor.screening.engine import ALGORITHM, Match, Query, screen
+from corridor.screening.engine import ALGORITHM, Query, screen
 from corridor.screening.index import load_index
 from corridor.settings import get_settings
 from corridor.store import open_store
+from corridor.store.screenings import get_screening, record_screening
 
 screen_app = typer.Typer(
     help="Screen names against the active sanctions lists.", no_args_is_help=True
 )
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
 @screen_app.command("name")
@@ -33,9 +36,9 @@ def name(
     ] = None,
     top: Annotated[int, typer.Option(min=1, max=100, help="How many results.")] = 5,
     threshold: Annotated[float | None, typer.Option(min=0.0, max=1.0)] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Screen one name; every result says why it scored what it did."""
+    """Screen one name; the screening is recorded and every result says why."""
     cut = get_settings().threshold if threshold is None else threshold
     query = Query(
         names=[text],
@@ -44,48 +47,89 @@ def name(
         countries=[c.lower() for c in country or []],
         identifiers=identifier or [],
     )
-    index = load_index(open_store())
+    store = open_store()
+    index = load_index(store)
     if not index.entities:
         raise CorridorError("no list is loaded: run `corridor lists load PATH` first")
-    matches = screen(index, query, cut, top)
+    results = [m.to_dict() for m in screen(index, query, cut, top)]
+    row = record_screening(
+        store,
+        query=query.to_dict(),
+        results=results,
+        algorithm=ALGORITHM,
+        threshold=cut,
+        list_versions=index.versions,
+    )
+    show_screening(
+        row.id, utc_iso(row.created_at), query.to_dict(), results, cut, index.versions, as_json
+    )
+
+
+@screen_app.command("show")
+def show(
+    screening_id: Annotated[int, typer.Argument(help="The id `screen name` printed.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Print a recorded screening exactly as it was run."""
+    row = get_screening(open_store(), screening_id)
+    versions = [(str(n), int(v)) for n, v in row.list_versions]
+    show_screening(
+        row.id,
+        utc_iso(row.created_at),
+        row.query,
+        row.results,
+        row.threshold,
+        versions,
+        as_json,
+        algorithm=row.algorithm,
+    )
+
+
+def utc_iso(moment: datetime) -> str:
+    """ISO time in UTC; SQLite returns stored UTC times without their zone."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+
+
+def show_screening(
+    screening_id: int,
+    created: str,
+    query: dict[str, Any],
+    results: list[dict[str, Any]],
+    threshold: float,
+    versions: list[tuple[str, int]],
+    as_json: bool,
+    algorithm: str = ALGORITHM,
+) -> None:
+    """Render one screening as JSON or as a table with its provenance."""
     if as_json:
         body = {
-            "algorithm": ALGORITHM,
-            "threshold": cut,
-            "lists": index.versions,
-            "results": [match_dict(m) for m in matches],
+            "id": screening_id,
+            "created_at": created,
+            "query": query,
+            "algorithm": algorithm,
+            "threshold": threshold,
+            "lists": [list(v) for v in versions],
+            "results": results,
         }
         typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
         return
-    render_matches(text, matches, cut)
-
-
-def match_dict(match: Match) -> dict[str, Any]:
-    """A JSON-ready result."""
-    return {
-        "entity_id": match.entity.entity_id,
-        "name": match.entity.caption,
-        "schema": match.entity.schema,
-        "score": match.score,
-        "match": match.is_match,
-        "source_ids": match.entity.sources,
-        "explanation": match.explanation,
-    }
-
-
-def render_matches(text: str, matches: list[Match], threshold: float) -> None:
-    hits = sum(1 for m in matches if m.is_match)
-    console.print(f"{text!r}: {hits} match(es) at threshold {threshold:.2f} ({ALGORITHM})")
+    hits = sum(1 for r in results if r["match"])
+    lists = ", ".join(f"{n} v{v}" for n, v in versions)
+    console.print(
+        f"screening {screening_id} ({created}): {query['names']!r}: {hits} match(es) at "
+        f"threshold {threshold:.2f}, {algorithm}, against {lists}",
+        soft_wrap=True,
+    )
     table = Table(show_lines=True)
     for column in ("score", "match", "listed name", "schema", "source ids", "why"):
         table.add_column(column, justify="right" if column == "score" else "left")
-    for m in matches:
+    for r in results:
         table.add_row(
-            f"{m.score:.2f}",
-            "yes" if m.is_match else "no",
-            m.entity.caption,
-            m.entity.schema,
-            "; ".join(m.entity.sources),
-            "\n".join(m.explanation),
+            f"{r['score']:.2f}",
+            "yes" if r["match"] else "no",
+            r["name"],
+            r["schema"],
+            "; ".join(r["source_ids"]),
+            "\n".join(r["explanation"]),
         )
     console.print(table)

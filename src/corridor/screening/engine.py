@@ -10,6 +10,7 @@ adds a sentence to the explanation, so the result can be pasted into a case file
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from corridor.errors import CorridorError
 from corridor.names.analysis import NameForm, analyse_name
@@ -59,6 +60,17 @@ class Query:
     identifiers: list[str] = field(default_factory=list)
     gender: str | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        """The query as recorded with a screening."""
+        return {
+            "names": self.names,
+            "schema": self.schema,
+            "birth_date": self.birth_date,
+            "countries": self.countries,
+            "identifiers": self.identifiers,
+            "gender": self.gender,
+        }
+
     def __post_init__(self) -> None:
         self.names = [n.strip() for n in self.names if n and n.strip()]
         if not self.names and not self.identifiers:
@@ -78,6 +90,19 @@ class Match:
     is_match: bool
     explanation: list[str]
     matched_name: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready result, as recorded and as the API and CLI show it."""
+        return {
+            "entity_id": self.entity.entity_id,
+            "name": self.entity.caption,
+            "schema": self.entity.schema,
+            "score": self.score,
+            "match": self.is_match,
+            "matched_name": self.matched_name,
+            "source_ids": self.entity.sources,
+            "explanation": self.explanation,
+        }
 
 
 def query_forms(query: Query) -> list[NameForm]:

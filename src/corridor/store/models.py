@@ -116,3 +116,28 @@ class FetchState(Base):
     last_modified: Mapped[str | None] = mapped_column(Text, nullable=True)
     sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Screening(Base):
+    """One screening as it was run: what was asked, against which list versions, with
+    which algorithm and threshold, and what came back, explanations included.
+
+    Immutable once written: it is the record a compliance officer shows a regulator.
+    """
+
+    __tablename__ = "screenings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    #: ``single`` or ``batch``; batch rows share ``batch`` (the output file's run id).
+    kind: Mapped[str] = mapped_column(String(16))
+    batch: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    #: The query as given: names, schema, birth date, countries, identifiers.
+    query: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    algorithm: Mapped[str] = mapped_column(String(32))
+    threshold: Mapped[float] = mapped_column()
+    #: ``[["un_sc", 3], ["ofac_sdn", 5]]``: the list versions screened against.
+    list_versions: Mapped[list[list[Any]]] = mapped_column(JSONType)
+    #: Results in rank order, each with score, match flag, source ids and explanation.
+    results: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
+    match_count: Mapped[int] = mapped_column(Integer)

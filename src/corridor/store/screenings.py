@@ -1,0 +1,48 @@
+"""Recording screenings and reading them back: the evidence behind every decision."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from corridor.errors import CorridorError
+from corridor.store.db import Store
+from corridor.store.models import Screening
+
+
+def record_screening(
+    store: Store,
+    *,
+    query: dict[str, Any],
+    results: list[dict[str, Any]],
+    algorithm: str,
+    threshold: float,
+    list_versions: list[tuple[str, int]],
+    kind: str = "single",
+    batch: str | None = None,
+) -> Screening:
+    """Store one screening with the list versions and algorithm it ran on."""
+    with store.session() as session:
+        row = Screening(
+            created_at=datetime.now(UTC),
+            kind=kind,
+            batch=batch,
+            query=query,
+            algorithm=algorithm,
+            threshold=threshold,
+            list_versions=[[name, version] for name, version in list_versions],
+            results=results,
+            match_count=sum(1 for r in results if r.get("match")),
+        )
+        session.add(row)
+        session.flush()
+        return row
+
+
+def get_screening(store: Store, screening_id: int) -> Screening:
+    """A recorded screening, or a `CorridorError` naming the id."""
+    with store.session() as session:
+        row = session.get(Screening, screening_id)
+        if row is None:
+            raise CorridorError(f"there is no screening {screening_id}")
+        return row
