@@ -27,8 +27,16 @@ from corridor.sources.base import (
 )
 from corridor.sources.inputs import read_csv, require_columns
 
+#: Dates as the two UK files write them: "13/04/2018" (OFSI), "01-Nov-2026" (FCDO report date).
 _UK_DATE = ("%d/%m/%Y", "%d-%m-%Y", "%d-%b-%Y", "%d %B %Y", "%Y-%m-%d")
+#: Subject type ("Group Type" / "Designation Type") -> FtM schema, e.g. "Ship" -> Vessel.
 _SCHEMATA = {"individual": "Person", "entity": "Organization", "ship": "Vessel"}
+#: Name kinds that make the entity's main name: OFSI "Prime Alias", FCDO "Primary name".
+_PRIMARY = ("prime alias", "primary name")
+#: Name kinds for former names: OFSI "FKA" (formerly known as).
+_PREVIOUS = ("fka",)
+#: Alias quality/strength values that mark a name too common to match on: "Low", "Weak".
+_WEAK = ("low", "weak")
 #: OFSI dates of birth use 00 for unknown parts: "00/00/1980" -> 1980, "00/05/1980" -> 1980-05.
 _PARTIAL_DOB = re.compile(r"^(\d\d)/(\d\d)/(\d{4})$")
 #: A document number inside prose: letters and digits, at least one digit, 5+ characters.
@@ -37,6 +45,11 @@ _DOC_NUMBER = re.compile(r"\b(?=[A-Z0-9]*\d)[A-Z0-9]{5,}\b")
 _OGRN = re.compile(r"\b(\d{13}|\d{15})\b")
 #: A labelled Russian INN in the same cell: "OGRN 1227700456785; INN 7709123453".
 _INN = re.compile(r"\bINN:?\s*(\d{12}|\d{10})\b")
+#: Words showing a registration number is Russian, so 13/15 digits are an OGRN:
+#: "OGRN 1227700456785" or a subject whose address country / regime is "Russia".
+_RUSSIAN = re.compile(r"\b(ogrn|russia|russian federation)\b", re.IGNORECASE)
+#: "IMO 9273416" or "9273416" -> the seven digits FtM's IMO type expects.
+_IMO = re.compile(r"(\d{7})")
 
 
 def _norm(name: str) -> str:
@@ -98,14 +111,24 @@ class UkCsv:
 
     source = "uk"
 
-    def __init__(self, layout: _Layout, marker: bytes) -> None:
+    def __init__(self, layout: _Layout, markers: tuple[bytes, ...], start: bytes = b"") -> None:
         self.layout = layout
         self.name = layout.name
-        self._marker = marker
+        self._markers = markers
+        self._start = start
 
     def sniff(self, path: Path, head: bytes) -> bool:
+        """Recognise the file by its header words, which both files write in ASCII.
+
+        The FCDO header also holds ``Last Updated`` and ``OFSI Group ID``, so the OFSI
+        check refuses heads that carry the FCDO-only ``Unique ID``/``Name type``.
+        """
         lowered = head[:4096].lower().removeprefix(b"\xef\xbb\xbf")
-        return lowered.startswith(self._marker) and self.layout.id_column.encode() in lowered
+        if not lowered.startswith(self._start):
+            return False
+        if self.layout is _OFSI and b"unique id" in lowered and b"name type" in lowered:
+            return False
+        return all(marker in lowered for marker in self._markers)
 
     def open(self, path: Path) -> ParsedList:
         return ParsedList.streaming(
@@ -118,17 +141,24 @@ class UkCsv:
 
 
 def _encoding(layout: _Layout) -> str:
-    # OFSI's ConList is Windows-1252; the FCDO publishes UTF-8 (with a byte-order mark).
+    """OFSI's ConList is Windows-1252; the FCDO publishes UTF-8 (with a byte-order mark)."""
     return "cp1252" if layout is _OFSI else "utf-8-sig"
 
 
 def _parse(path: Path, layout: _Layout, parsed: ParsedList) -> Iterator[ParsedEntity]:
+    """Read the date row and header, group the name rows by subject id, yield entities."""
     rows = read_csv(path, encoding=_encoding(layout))
-    date_row = next(rows, None)
-    header = next(rows, None)
-    if date_row is None or header is None:
-        raise CorridorError.at(path, "expected a date row and a header row", line=1)
-    parsed.published = parse_date(_report_date(date_row[1]), _UK_DATE)
+    first = next(rows, None)
+    if first is None:
+        raise CorridorError.at(path, "no rows; expected a date row and a header row", line=1)
+    if layout.id_column in (_norm(c) for c in first[1]):
+        header = first  # some re-exports drop the date row; the header comes first
+    else:
+        parsed.published = parse_date(_report_date(first[1]), _UK_DATE)
+        found = next(rows, None)
+        if found is None:
+            raise CorridorError.at(path, "no header row after the date row", line=first[0] + 1)
+        header = found
     names = [_norm(h) for h in header[1]]
     index = require_columns(path, names, layout.required, line=header[0])
     type_col = next((c for c in layout.type_columns if c in index), None)
@@ -150,7 +180,7 @@ def _parse(path: Path, layout: _Layout, parsed: ParsedList) -> Iterator[ParsedEn
 
 
 def _report_date(row: list[str]) -> str:
-    """ "Last Updated,13/04/2018" or "Report Date: 29-Apr-2026" -> the date text."""
+    """The date text of row 1: "Last Updated,13/04/2018" or "Report Date: 29-Apr-2026"."""
     cells = [c.strip() for c in row if c.strip()]
     if len(cells) >= 2:
         return cells[1]
@@ -160,20 +190,25 @@ def _report_date(row: list[str]) -> str:
 def _subject(
     path: Path, layout: _Layout, type_col: str, rows: list[dict[str, str]]
 ) -> Iterator[ParsedEntity]:
+    """One subject's entity and its Sanction, from all of its name rows."""
     first = rows[0]
     subject_id = first[layout.id_column]
+    line = int(first["_line"])
+    if not any(c.isalnum() for c in subject_id):
+        raise CorridorError.at(path, f"{layout.id_column!r} is {subject_id!r}", line=line)
     schema = _SCHEMATA.get(first[type_col].lower())
-    if not subject_id or schema is None:
+    if schema is None:
         raise CorridorError.at(
             path,
-            f"{type_col!r} is {first[type_col]!r} or {layout.id_column!r} is empty; "
-            "expected Individual, Entity or Ship and an id",
-            line=int(first["_line"]),
+            f"{type_col!r} is {first[type_col]!r}; expected Individual, Entity or Ship",
+            line=line,
         )
     entity = make_entity(schema, entity_id(layout.prefix, subject_id))
     for row in rows:
         _names(entity, row, schema == "Person")
-        _details(entity, row, schema)
+        _details(entity, row)
+    if not entity.has("name"):  # no primary-name row: promote the first alias
+        entity.add("name", next(iter(entity.get("alias") + entity.get("weakAlias")), None))
     listed = _first(rows, "listed on", "date designated")
     sanction = make_sanction(
         entity,
@@ -183,13 +218,18 @@ def _subject(
         ),
         listing_date=uk_birth_date(listed),
         authority_id=subject_id,
-        unsc_id=_first(rows, "un reference number") or None,
+        unsc_id=_first(rows, "un reference number"),
+        reason=_first(rows, "uk statement of reasons"),
     )
+    # FCDO "Sanctions Imposed" is pipe-separated: "Asset freeze|Trust services sanctions".
+    for measure in (_first(rows, "sanctions imposed") or "").split("|"):
+        sanction.add("provisions", measure.strip() or None)
     yield ParsedEntity(entity, subject_id)
     yield ParsedEntity(sanction, subject_id)
 
 
 def _first(rows: list[dict[str, str]], *columns: str) -> str | None:
+    """The first non-empty value of ``columns``: subject fields sit on any one name row."""
     for column in columns:
         for row in rows:
             if row.get(column):
@@ -198,23 +238,26 @@ def _first(rows: list[dict[str, str]], *columns: str) -> str | None:
 
 
 def _names(entity: EntityProxy, row: dict[str, str], is_person: bool) -> None:
+    """Add one name row: persons read "Name 1..5 Name 6" (surname last), others Name 6.
+
+    Only the first primary name is the name (the 2018 ConList repeats "Prime Alias"
+    for transliterations); later ones, AKAs and variations become aliases.
+    """
     given = [row.get(f"name {i}", "") for i in range(1, 6)]
     surname = row.get("name 6", "")
     whole = " ".join(p for p in [*given, surname] if p) if is_person else surname
     kind = (row.get("alias type") or row.get("name type") or "").lower()
-    weak = (row.get("alias quality") or row.get("alias strength") or "").lower() in ("low", "weak")
-    if kind in ("prime alias", "primary name") and not entity.has("name"):
+    weak = (row.get("alias quality") or row.get("alias strength") or "").lower() in _WEAK
+    if kind in _PRIMARY and not entity.has("name"):
         entity.add("name", whole or None)
         if is_person:
             entity.add("firstName", given[0] or None)
             entity.add("lastName", surname or None)
-    elif kind == "fka":
+    elif kind in _PREVIOUS:
         entity.add("previousName", whole or None)
     elif whole and whole not in entity.get("name"):
         entity.add("weakAlias" if weak else "alias", whole)
-    non_latin = row.get("name non-latin script") or row.get(
-        "name non-latin script".replace("-", " ")
-    )
+    non_latin = row.get("name non-latin script") or row.get("name non latin script")
     entity.add("alias", non_latin or None)
 
 
@@ -229,7 +272,22 @@ def _document(entity: EntityProxy, kind: str, text: str | None) -> None:
         entity.add("notes", text)
 
 
-def _details(entity: EntityProxy, row: dict[str, str], schema: str) -> None:
+def _registration(entity: EntityProxy, text: str, context: str) -> None:
+    """Type a business registration cell: 13/15 digits are an OGRN only in a Russian
+    context (a label or a Russian subject), otherwise the number stays generic."""
+    ogrn = _OGRN.search(text) if _RUSSIAN.search(f"{text} {context}") else None
+    inn = _INN.search(text)
+    add_identifier(entity, "ogrn" if ogrn else "registration", ogrn[1] if ogrn else text)
+    add_identifier(entity, "inn", inn[1] if inn else None)
+
+
+def _details(entity: EntityProxy, row: dict[str, str]) -> None:
+    """Copy one row's personal, document, vessel and address fields onto ``entity``.
+
+    Properties a schema lacks (a ship has no birth date) are skipped quietly, since
+    OFSI repeats every column on every row whatever the subject type.
+    """
+
     def get(*names: str) -> str | None:
         return next((row[n] for n in names if row.get(n)), None)
 
@@ -243,18 +301,20 @@ def _details(entity: EntityProxy, row: dict[str, str], schema: str) -> None:
     entity.add("gender", (get("gender") or "").lower() or None, quiet=True)
     for kind, text in (
         ("passport", get("passport details", "passport number")),
-        ("national_id", get("ni number", "national identifier number")),
+        (
+            "national_id",
+            get("ni number", "national identification number", "national identifier number"),
+        ),
     ):
         _document(entity, kind, text)
     registration = get("business registration number (s)", "business registration number(s)")
     if registration:
-        ogrn, inn = _OGRN.search(registration), _INN.search(registration)
-        kind = "ogrn" if ogrn else "registration"
-        add_identifier(entity, kind, ogrn[1] if ogrn else registration)
-        add_identifier(entity, "inn", inn[1] if inn else None)
+        context = " ".join(filter(None, (get("address country", "country"), get("regime name"))))
+        _registration(entity, registration, context)
     imo = get("imo number")
     if imo:
-        add_identifier(entity, "imo", imo.upper().removeprefix("IMO").strip())
+        found = _IMO.search(imo)
+        add_identifier(entity, "imo", f"IMO{found[1]}" if found else imo)
     entity.add("flag", get("current believed flag of ship"), quiet=True)
     entity.add("type", get("type of ship"), quiet=True)
     entity.add("website", get("website"), quiet=True)
@@ -266,7 +326,8 @@ def _details(entity: EntityProxy, row: dict[str, str], schema: str) -> None:
     entity.add("notes", get("other information"))
 
 
+#: OFSI first (tests unpack ``OFSI, FCDO = FORMATS``); its sniff defers to FCDO's header.
 FORMATS = (
-    UkCsv(_OFSI, marker=b"last updated,"),
-    UkCsv(_FCDO, marker=b"report date"),
+    UkCsv(_OFSI, markers=(b"group id",), start=b"last updated,"),
+    UkCsv(_FCDO, markers=(b"unique id", b"name type")),
 )
