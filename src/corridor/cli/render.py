@@ -23,7 +23,7 @@ console = Console(width=None if Console().is_terminal else 140)
 #: Progress goes to stderr so ``--json`` output on stdout stays machine-readable.
 err_console = Console(stderr=True)
 
-_PHASES = {"parse": "Parsing entities", "store": "Writing version"}
+_PHASES = {"parse": "Parsing entities", "store": "Writing version", "screen": "Screening"}
 
 
 @contextmanager

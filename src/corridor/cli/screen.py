@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from corridor.cli.render import console
+from corridor.cli.render import console, load_progress
 from corridor.errors import CorridorError
+from corridor.screening.batch import OPTIONAL, read_rows, run_batch
 from corridor.screening.engine import ALGORITHM, Query, screen
 from corridor.screening.index import load_index
 from corridor.settings import get_settings
 from corridor.store import open_store
-from corridor.store.screenings import get_screening, record_screening
+from corridor.store.screenings import get_screening, record_batch, record_screening
 
 screen_app = typer.Typer(
     help="Screen names against the active sanctions lists.", no_args_is_help=True
@@ -62,6 +64,61 @@ def name(
     )
     show_screening(
         row.id, utc_iso(row.created_at), query.to_dict(), results, cut, index.versions, as_json
+    )
+
+
+@screen_app.command("file")
+def file(
+    input_path: Annotated[Path, typer.Argument(help="CSV, XLSX or Parquet with id and name.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="CSV of hits to write.")],
+    top: Annotated[int, typer.Option(min=1, max=100, help="Results per query.")] = 5,
+    threshold: Annotated[float | None, typer.Option(min=0.0, max=1.0)] = None,
+    mapping: Annotated[
+        list[str] | None, typer.Option("--map", help="Rename an input column: SRC=DEST.")
+    ] = None,
+) -> None:
+    """Screen every row of a file; run again with the same OUTPUT to resume."""
+    renames = {}
+    for item in mapping or []:
+        source, sep, dest = item.partition("=")
+        if not sep or not source or dest not in ("id", "name", *OPTIONAL):
+            raise CorridorError(
+                f"--map {item!r}: expected SRC=DEST with DEST one of id, name, "
+                f"{', '.join(OPTIONAL)}"
+            )
+        renames[source] = dest
+    cut = get_settings().threshold if threshold is None else threshold
+    rows = read_rows(input_path, renames)
+    store = open_store()
+    index = load_index(store)
+    if not index.entities:
+        raise CorridorError("no list is loaded: run `corridor lists load PATH` first")
+    run: dict[str, str] = {}
+
+    def record(items: list[dict[str, Any]]) -> None:
+        record_batch(
+            store,
+            items,
+            algorithm=ALGORITHM,
+            threshold=cut,
+            list_versions=index.versions,
+            batch=run.setdefault("id", output.name),
+        )
+
+    with load_progress() as progress:
+        summary = run_batch(
+            index,
+            rows,
+            output,
+            threshold=cut,
+            top=top,
+            record=record,
+            progress=lambda done, total: progress("screen", done, total),
+        )
+    console.print(
+        f"{summary.total:,} rows: {summary.screened:,} screened, {summary.skipped:,} already done "
+        f"(resumed), {summary.errors:,} row errors, {summary.hits:,} hits -> {output}",
+        soft_wrap=True,
     )
 
 

@@ -46,3 +46,32 @@ def get_screening(store: Store, screening_id: int) -> Screening:
         if row is None:
             raise CorridorError(f"there is no screening {screening_id}")
         return row
+
+
+def record_batch(
+    store: Store,
+    items: list[dict[str, Any]],
+    *,
+    algorithm: str,
+    threshold: float,
+    list_versions: list[tuple[str, int]],
+    batch: str,
+) -> None:
+    """Store the screenings of part of a batch in one transaction."""
+    now = datetime.now(UTC)
+    versions = [[name, version] for name, version in list_versions]
+    with store.session() as session:
+        session.add_all(
+            Screening(
+                created_at=now,
+                kind="batch",
+                batch=batch,
+                query=item["query"],
+                algorithm=algorithm,
+                threshold=threshold,
+                list_versions=versions,
+                results=item["results"],
+                match_count=sum(1 for r in item["results"] if r.get("match")),
+            )
+            for item in items
+        )

@@ -1,0 +1,280 @@
+"""Batch screening of a customer or counterparty file, resumable after a crash.
+
+Input is CSV, XLSX or Parquet with columns ``id`` and ``name`` and optionally
+``schema``, ``birth_date``, ``country``, ``identifier``, ``address`` (several values
+separated by ``;``). Output is CSV with one row per hit. A bad row does not stop the
+batch: it gets an output row with ``match`` = ``error`` and the reason.
+
+Resuming: beside OUTPUT a ``.done`` file lists the ids of the queries whose rows are
+completely written (and fsynced) to OUTPUT. Run again with the same OUTPUT, the batch
+drops any rows of queries not listed there (a crash mid-query), then carries on with the
+queries not yet done.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from corridor.errors import CorridorError
+from corridor.screening.engine import ALGORITHM, Match, Query, screen
+from corridor.screening.index import Index
+from corridor.sources.inputs import check_file, read_csv
+
+OUTPUT_COLUMNS = (
+    "query_id",
+    "rank",
+    "score",
+    "match",
+    "entity_id",
+    "entity_name",
+    "schema",
+    "source_ids",
+    "explanation",
+)
+OPTIONAL = ("schema", "birth_date", "country", "identifier", "address")
+#: Screenings recorded per database transaction: one commit per row would cost more than
+#: the screening itself.
+RECORD_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class InputRow:
+    line: int
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    run_id: str
+    total: int
+    screened: int
+    skipped: int
+    errors: int
+    hits: int
+
+
+def read_rows(path: Path, mapping: dict[str, str]) -> list[InputRow]:
+    """Read the input file into rows keyed by (mapped) column names."""
+    check_file(path)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        header, rows = _xlsx(path)
+    elif suffix == ".parquet":
+        header, rows = _parquet(path)
+    else:
+        header, rows = _csv(path)
+    header = [mapping.get(h.strip(), h.strip()) for h in header]
+    missing = [c for c in ("id", "name") if c not in header]
+    if missing:
+        raise CorridorError.at(
+            path,
+            f"missing column(s) {', '.join(missing)}; expected id and name (use --map SRC=DEST)",
+        )
+    return [
+        InputRow(
+            line,
+            {
+                h: ("" if v is None else str(v)).strip()
+                for h, v in zip(header, values, strict=False)
+            },
+        )
+        for line, values in rows
+    ]
+
+
+def _csv(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    rows = list(read_csv(path, encoding="utf-8-sig"))
+    if not rows:
+        raise CorridorError.at(path, "no header row")
+    return rows[0][1], rows[1:]
+
+
+def _xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        rows = [(n, list(r)) for n, r in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise CorridorError.at(path, f"not a readable XLSX workbook ({exc})") from exc
+    if not rows:
+        raise CorridorError.at(path, "empty worksheet")
+    return [str(h or "") for h in rows[0][1]], [
+        r for r in rows[1:] if any(v is not None for v in r[1])
+    ]
+
+
+def _parquet(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    import duckdb
+
+    try:
+        relation = duckdb.sql("SELECT * FROM read_parquet(?)", params=[str(path)])
+        return list(relation.columns), [
+            (n, list(r)) for n, r in enumerate(relation.fetchall(), start=2)
+        ]
+    except duckdb.Error as exc:
+        raise CorridorError.at(path, f"not a readable Parquet file ({exc})") from exc
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in value.split(";") if v.strip()]
+
+
+def to_query(row: InputRow) -> Query:
+    """The query for one input row; `CorridorError` for a row that cannot be screened."""
+    values = row.values
+    name = values.get("name", "")
+    if len(name) > 1000:
+        raise CorridorError(f"name is {len(name):,} characters; at most 1,000 are screened")
+    if any(ord(c) < 32 for c in name):
+        name = "".join(c if ord(c) >= 32 else " " for c in name)
+    return Query(
+        names=[name],
+        schema=values.get("schema") or None,
+        birth_date=values.get("birth_date") or None,
+        countries=[c.lower() for c in _split(values.get("country", ""))],
+        identifiers=_split(values.get("identifier", "")),
+    )
+
+
+def _done_path(output: Path) -> Path:
+    return output.with_name(output.name + ".done")
+
+
+def _prepare(output: Path) -> tuple[str, set[str]]:
+    """Start or resume: the run id and the ids already done; OUTPUT trimmed to them."""
+    done_file = _done_path(output)
+    if not done_file.exists() or not output.exists():
+        run_id = uuid.uuid4().hex[:16]
+        with output.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerow(OUTPUT_COLUMNS)
+        done_file.write_text(f"# run {run_id}\n", encoding="utf-8")
+        return run_id, set()
+    lines = done_file.read_text(encoding="utf-8").splitlines()
+    if not lines or not lines[0].startswith("# run "):
+        raise CorridorError.at(
+            done_file, "not a Corridor batch progress file; remove it to start over"
+        )
+    run_id = lines[0].removeprefix("# run ").strip()
+    done = set(lines[1:])
+    with output.open(encoding="utf-8", newline="") as handle:
+        kept = [r for i, r in enumerate(csv.reader(handle)) if i == 0 or (r and r[0] in done)]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(kept)
+    partial = output.with_name(output.name + ".partial")
+    partial.write_text(buffer.getvalue(), encoding="utf-8")
+    partial.replace(output)
+    return run_id, done
+
+
+def _rows_for(query_id: str, matches: list[Match]) -> list[list[str]]:
+    return [
+        [
+            query_id,
+            str(rank),
+            f"{m.score:.4f}",
+            "true",
+            m.entity.entity_id,
+            m.entity.caption,
+            m.entity.schema,
+            ";".join(m.entity.sources),
+            " | ".join(m.explanation),
+        ]
+        for rank, m in enumerate(matches, start=1)
+        if m.is_match
+    ]
+
+
+Recorder = Callable[[list[dict[str, Any]]], None]
+
+
+def run_batch(
+    index: Index,
+    rows: list[InputRow],
+    output: Path,
+    *,
+    threshold: float,
+    top: int,
+    record: Recorder,
+    progress: Callable[[int, int], None] | None = None,
+) -> BatchSummary:
+    """Screen ``rows`` into ``output``, resuming a run that stopped part way."""
+    run_id, done = _prepare(output)
+    seen: set[str] = set()
+    screened = skipped = errors = hits = 0
+    batch = _Commit(output)
+    try:
+        for position, row in enumerate(rows, start=1):
+            query_id = row.values.get("id") or f"line-{row.line}"
+            if query_id in seen:
+                query_id = f"{query_id}@line-{row.line}"  # duplicate ids keep their rows apart
+            seen.add(query_id)
+            if query_id in done:
+                skipped += 1
+                continue
+            try:
+                query = to_query(row)
+                matches = screen(index, query, threshold, top)
+                lines = _rows_for(query_id, matches)
+                batch.screenings.append(
+                    {"query": query.to_dict(), "results": [m.to_dict() for m in matches]}
+                )
+            except CorridorError as exc:
+                errors += 1
+                reason = f"line {row.line}: {exc.message}"
+                lines = [[query_id, "0", "", "error", "", "", "", "", reason]]
+            batch.writer.writerows(lines)
+            batch.ids.append(query_id)
+            hits += sum(1 for line in lines if line[3] == "true")
+            screened += 1
+            if len(batch.ids) >= RECORD_CHUNK:
+                batch.commit(record)
+            if progress is not None:
+                progress(position, len(rows))
+        batch.commit(record)
+    finally:
+        batch.close()
+    return BatchSummary(run_id, len(rows), screened, skipped, errors, hits)
+
+
+class _Commit:
+    """Output rows, store records and done ids of the queries since the last commit."""
+
+    def __init__(self, output: Path) -> None:
+        self.out = output.open("a", encoding="utf-8", newline="")
+        self.done = _done_path(output).open("a", encoding="utf-8")
+        self.writer = csv.writer(self.out)
+        self.ids: list[str] = []
+        self.screenings: list[dict[str, Any]] = []
+
+    def commit(self, record: Recorder) -> None:
+        """Rows to disk, then screenings to the store, then (only then) the done ids."""
+        self.out.flush()
+        os.fsync(self.out.fileno())
+        if self.screenings:
+            record(self.screenings)
+        self.done.writelines(f"{i}\n" for i in self.ids)
+        self.done.flush()
+        os.fsync(self.done.fileno())
+        self.ids.clear()
+        self.screenings.clear()
+
+    def close(self) -> None:
+        self.out.close()
+        self.done.close()
+
+
+def iter_output(output: Path) -> Iterator[dict[str, str]]:
+    """The rows of a batch output file (for tests and follow-up tools)."""
+    with output.open(encoding="utf-8", newline="") as handle:
+        yield from csv.DictReader(handle)
+
+
+__all__ = ["ALGORITHM", "BatchSummary", "read_rows", "run_batch", "to_query"]
