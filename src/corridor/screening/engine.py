@@ -117,12 +117,13 @@ def screen(index: Index, query: Query, threshold: float, limit: int = 5) -> list
     keys = identifier_keys(idents)
     for form in forms:
         keys |= name_keys(form)
+    name_only = frozenset(k for k in keys if not k.startswith("i:"))
     allowed = COMPATIBLE.get(query.schema or "LegalEntity", set())
     results = []
     for candidate in index.candidates(keys):
         if query.schema is not None and candidate.schema not in allowed:
             continue
-        results.append(score_candidate(query, forms, idents, candidate, threshold))
+        results.append(score_candidate(query, forms, idents, candidate, threshold, name_only))
     results.sort(key=lambda m: (-m.score, m.entity.entity_id))
     return results[:limit]
 
@@ -133,9 +134,14 @@ def score_candidate(
     idents: list[Identifier],
     candidate: IndexedEntity,
     threshold: float,
+    keys: frozenset[str] = frozenset(),
 ) -> Match:
-    """Score one candidate and explain the score."""
-    score, reasons, matched = _best_name(forms, candidate)
+    """Score one candidate and explain the score.
+
+    ``keys`` (the query names' blocking keys), when given, limits the comparison to the
+    listed names that share one of them.
+    """
+    score, reasons, matched = _best_name(forms, candidate, keys)
     score, id_reasons = _identifiers(score, idents, candidate)
     reasons += id_reasons
     score += _birth_date(query.birth_date, candidate, reasons)
@@ -150,13 +156,17 @@ def score_candidate(
     return Match(candidate, round(score, 4), score >= threshold, reasons, matched)
 
 
-def _best_name(forms: list[NameForm], candidate: IndexedEntity) -> tuple[float, list[str], str]:
+def _best_name(
+    forms: list[NameForm], candidate: IndexedEntity, keys: frozenset[str] = frozenset()
+) -> tuple[float, list[str], str]:
     """The best query-name/listed-name pair; only the winner is explained (it is the
     only one a user reads, and explaining every pair doubled the cost of a query)."""
     best: tuple[float, NameForm, NameForm, str, NameComparison] | None = None
     organisation = candidate.schema not in ("Person", "LegalEntity")
     for form in forms:
-        for listed, prop in candidate.names:
+        for (listed, prop), listed_keys in zip(candidate.names, candidate.name_keys, strict=True):
+            if keys and not keys & listed_keys:
+                continue  # shares no word or word start with the query: cannot score well
             comparison = compare_names(form, listed, organisation=organisation)
             score = comparison.score * NAME_PROPS[prop]
             if _forms_differ(form, listed):

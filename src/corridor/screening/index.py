@@ -23,7 +23,7 @@ from corridor.store import Store
 from corridor.store.lists import active_versions, iter_active_entities
 
 #: Bumped whenever what the index holds changes, so older index files are not reused.
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 
 #: Name properties screened, and how much a hit on each is worth: a weak alias (the UN's
 #: "low quality" a.k.a., OFAC's weak a.k.a.) is not enough on its own.
@@ -55,6 +55,8 @@ class IndexedEntity:
     schema: str
     caption: str
     names: list[tuple[NameForm, str]]
+    #: The blocking keys of each name in ``names``, in the same order.
+    name_keys: list[frozenset[str]] = field(default_factory=list)
     birth_dates: list[str] = field(default_factory=list)
     countries: set[str] = field(default_factory=set)
     genders: set[str] = field(default_factory=set)
@@ -129,6 +131,7 @@ def index_entity(
         schema=schema,
         caption=caption,
         names=names,
+        name_keys=[frozenset(name_keys(form)) for form, _ in names],
         birth_dates=list(properties.get("birthDate", [])),
         countries=countries,
         genders=set(properties.get("gender", [])),
