@@ -207,6 +207,22 @@ def main() -> None:
         per_pair = outcome.seconds / len(pairs) * 1e6
         figures = (f"{cut:.2f}", f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", f"{per_pair:,.0f}")
         table.add_row(outcome.engine, *figures)
+    sys.path.insert(0, str(ROOT))
+    from tests.names.kz_ru_pairs import PAIRS as KZ_RU
+
+    kz_pairs = [Pair(p.schema, p.query, p.candidate, p.is_match, p.pattern) for p in KZ_RU]
+    for outcome, cut in ((corridor_scores(kz_pairs), threshold), (logic_v2_scores(kz_pairs), 0.7)):
+        right = sum(
+            1 for p, sc in zip(kz_pairs, outcome.scores, strict=True) if p.is_match == (sc >= cut)
+        )
+        table.add_row(
+            f"{outcome.engine}: Kazakh/Russian pairs",
+            f"{cut:.2f}",
+            "",
+            "",
+            f"{right}/{len(kz_pairs)} right",
+            "",
+        )
     console = Console(width=120)
     console.print(table)
     ratio = theirs.seconds / ours.seconds

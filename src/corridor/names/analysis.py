@@ -45,6 +45,7 @@ LEGAL_FORMS: dict[str, tuple[str, ...]] = {
         "limited liability company",
         "limited liability partnership",
         "obshchestvo s ogranichennoi otvetstvennostiu",
+        "obshchestvo s ogranichennoi otvetstvennostyu",  # rigour writes ью as "yu"
         "tovarishchestvo s ogranichennoi otvetstvennostiu",
         "zhauapkershiligi shektuli seriktestik",
     ),
@@ -108,6 +109,9 @@ _SKELETON_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"w", "v"),
         (r"y", "i"),  # Yuriy / Iurii; Kassym / Kasim
         (r"(?<=[aeou])i(?=[aeou])", ""),  # Tokayev / Tokaev; Andreyev / Andreev
+        # English "trade" through Russian: Трейд / Trade, Трейдинг / Trading.
+        (r"(?<=tr)ei(?=d)", "a"),
+        (r"(?<=trad)e$", ""),
         (r"(.)\1+", r"\1"),  # Kassym / Kasym; Iurii / Iuri
     )
 )
@@ -139,19 +143,56 @@ def skeleton(token: str) -> str:
     return token
 
 
+#: Kazakh letters, written in Latin before rigour sees the text: rigour reads Cyrillic with
+#: "і" as Ukrainian and writes г as "h" (Айгерім -> "Aiherim"), which no Kazakh passport
+#: does. Ukrainian-only letters (ї, є, ґ) leave the text to rigour.
+_KAZAKH = str.maketrans(
+    {
+        "ә": "a",
+        "ғ": "g",
+        "қ": "q",
+        "ң": "n",
+        "ө": "o",
+        "ұ": "u",
+        "ү": "u",
+        "һ": "h",
+        "і": "i",
+        "Ә": "A",
+        "Ғ": "G",
+        "Қ": "Q",
+        "Ң": "N",
+        "Ө": "O",
+        "Ұ": "U",
+        "Ү": "U",
+        "Һ": "H",
+        "І": "I",
+    }
+)
+_UKRAINIAN_ONLY = set("їєґЇЄҐ")
+
+
 def latin_tokens(text: str) -> list[str]:
     """Lower-case ASCII tokens of ``text`` in any script (quotes and punctuation dropped)."""
     cleaned = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    if not _UKRAINIAN_ONLY & set(cleaned):
+        cleaned = cleaned.translate(_KAZAKH)
     return _TOKEN.findall(ascii_text(cleaned).lower())
 
 
 def _strip_legal_form(tokens: list[str]) -> tuple[list[str], str | None]:
-    """Remove one legal form (a phrase at any position) and return its class."""
+    """Remove one legal form at the start or the end of the name; return its class.
+
+    Only the edges: a form word inside a name is part of the name ("Ala-Too Trade":
+    "too" is a Kyrgyz mountain range there, not ТОО).
+    """
     for phrase, cls in _FORM_PHRASES:
         size = len(phrase)
-        for start in range(len(tokens) - size + 1):
-            if tuple(tokens[start : start + size]) == phrase and len(tokens) > size:
-                return tokens[:start] + tokens[start + size :], cls
+        if len(tokens) <= size:
+            continue
+        if tuple(tokens[:size]) == phrase:
+            return tokens[size:], cls
+        if tuple(tokens[-size:]) == phrase:
+            return tokens[:-size], cls
     return tokens, None
 
 

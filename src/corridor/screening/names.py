@@ -28,6 +28,8 @@ INITIAL_SIMILARITY = 0.9
 UNMATCHED_QUERY_WEIGHT = 0.8
 UNMATCHED_LISTED_WEIGHT = 0.5
 UNMATCHED_PATRONYMIC_WEIGHT = 0.2
+#: Weight of unmatched names when both sides have one (see `compare_names`).
+CONFLICT_WEIGHT = 1.2
 #: Merged or split words ("Kazakh Telecom" / "Kazakhtelecom") are compared as one string,
 #: slightly discounted against a token-by-token agreement.
 JOINED_DISCOUNT = 0.95
@@ -117,6 +119,10 @@ def compare_names(
     left_c = tuple(t for j, t in enumerate(c) if j not in used_c)
     listed_weight = UNMATCHED_QUERY_WEIGHT if organisation else UNMATCHED_LISTED_WEIGHT
     query_weight = 1.0 if organisation else UNMATCHED_QUERY_WEIGHT
+    if _names_conflict(left_q, left_c):
+        # A name on each side without a partner is a disagreement, not a dropped part:
+        # Yuri and Mikhail Valentinovich Kovalchuk are brothers, not one man.
+        listed_weight = query_weight = CONFLICT_WEIGHT
     total += sum(_weight(t, query_weight) for t in left_q)
     total += sum(_weight(t, listed_weight) for t in left_c)
     score = matched / total if total else 0.0
@@ -128,6 +134,13 @@ def compare_names(
     if joined > score:
         return NameComparison(joined, (), left_q, left_c, joined=True)
     return NameComparison(score, tuple(pairs), left_q, left_c)
+
+
+def _names_conflict(left_q: tuple[str, ...], left_c: tuple[str, ...]) -> bool:
+    def named(tokens: tuple[str, ...]) -> bool:
+        return any(len(t) > 1 and not t.endswith(PATRONYMIC_MARK) for t in tokens)
+
+    return named(left_q) and named(left_c)
 
 
 def _joined_similarity(q: tuple[str, ...], c: tuple[str, ...]) -> float:
