@@ -141,3 +141,34 @@ def test_bad_files_are_user_errors(tmp_path: Path) -> None:
     bad_encoding.write_bytes("id,name\n1,Иванов\n".encode("cp1251"))
     with pytest.raises(CorridorError, match=r"z\.csv:2: byte 0x"):
         read_rows(bad_encoding, {})
+
+
+def test_parallel_workers_write_what_one_process_writes(loaded: None, tmp_path: Path) -> None:
+    """Worker processes screen; the parent writes in input order: same file either way."""
+    many = [(f"k{i}", name, schema, dob) for i in range(120) for _, name, schema, dob in CUSTOMERS]
+    source = write_customers(tmp_path / "many.csv", many)
+    rows = read_rows(source, {"customer_no": "id", "full_name": "name"})
+    assert len(rows) >= batch_module.PARALLEL_MIN_ROWS
+    index = build_index(open_store())
+    recorded: list[int] = []
+    serial = run_batch(
+        index,
+        rows,
+        tmp_path / "serial.csv",
+        threshold=0.7,
+        top=5,
+        record=lambda items: recorded.append(len(items)),
+        workers=1,
+    )
+    parallel = run_batch(
+        index,
+        rows,
+        tmp_path / "parallel.csv",
+        threshold=0.7,
+        top=5,
+        record=lambda items: recorded.append(len(items)),
+        workers=2,
+    )
+    assert (tmp_path / "serial.csv").read_bytes() == (tmp_path / "parallel.csv").read_bytes()
+    assert (serial.hits, serial.errors) == (parallel.hits, parallel.errors)
+    assert sum(recorded) == 2 * (len(rows) - serial.errors)

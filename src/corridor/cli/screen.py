@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -76,6 +77,9 @@ def file(
     mapping: Annotated[
         list[str] | None, typer.Option("--map", help="Rename an input column: SRC=DEST.")
     ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes screening in parallel (default: all cores).")
+    ] = os.cpu_count() or 1,
 ) -> None:
     """Screen every row of a file; run again with the same OUTPUT to resume."""
     renames = {}
@@ -114,6 +118,7 @@ def file(
             top=top,
             record=record,
             progress=lambda done, total: progress("screen", done, total),
+            workers=workers,
         )
     console.print(
         f"{summary.total:,} rows: {summary.screened:,} screened, {summary.skipped:,} already done "

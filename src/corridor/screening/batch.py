@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import multiprocessing
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -195,6 +196,59 @@ def _rows_for(query_id: str, matches: list[Match]) -> list[list[str]]:
 Recorder = Callable[[list[dict[str, Any]]], None]
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    """One screened row as the writer needs it (small: it crosses process boundaries)."""
+
+    query_id: str
+    lines: list[list[str]]
+    screening: dict[str, Any] | None
+
+
+def _screen_row(index: Index, query_id: str, row: InputRow, threshold: float, top: int) -> _Outcome:
+    try:
+        query = to_query(row)
+        matches = screen(index, query, threshold, top)
+    except CorridorError as exc:
+        reason = f"line {row.line}: {exc.message}"
+        return _Outcome(query_id, [[query_id, "0", "", "error", "", "", "", "", reason]], None)
+    screening = {"query": query.to_dict(), "results": [m.to_dict() for m in matches]}
+    return _Outcome(query_id, _rows_for(query_id, matches), screening)
+
+
+#: The index a forked worker screens against: set before the pool forks, inherited by the
+#: workers without being pickled (an index of all lists is hundreds of megabytes).
+_WORKER: dict[str, Any] = {}
+
+
+def _screen_chunk(chunk: list[tuple[str, InputRow]]) -> list[_Outcome]:
+    index, threshold, top = _WORKER["index"], _WORKER["threshold"], _WORKER["top"]
+    return [_screen_row(index, query_id, row, threshold, top) for query_id, row in chunk]
+
+
+#: Rows per task sent to a worker, and the smallest batch worth forking for.
+WORKER_CHUNK = 200
+PARALLEL_MIN_ROWS = 2 * WORKER_CHUNK
+
+
+def _outcomes(
+    index: Index, todo: list[tuple[str, InputRow]], threshold: float, top: int, workers: int
+) -> Iterator[_Outcome]:
+    """Screen ``todo`` in input order, on ``workers`` forked processes when worth it."""
+    if workers <= 1 or len(todo) < PARALLEL_MIN_ROWS:
+        for query_id, row in todo:
+            yield _screen_row(index, query_id, row, threshold, top)
+        return
+    _WORKER.update(index=index, threshold=threshold, top=top)
+    chunks = [todo[i : i + WORKER_CHUNK] for i in range(0, len(todo), WORKER_CHUNK)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for results in pool.imap(_screen_chunk, chunks):
+                yield from results
+    finally:
+        _WORKER.clear()
+
+
 def run_batch(
     index: Index,
     rows: list[InputRow],
@@ -204,40 +258,41 @@ def run_batch(
     top: int,
     record: Recorder,
     progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
 ) -> BatchSummary:
-    """Screen ``rows`` into ``output``, resuming a run that stopped part way."""
+    """Screen ``rows`` into ``output``, resuming a run that stopped part way.
+
+    Screening may run on ``workers`` processes; writing, recording and marking queries
+    done stay in this one, in input order, so a crash loses at most the queries since
+    the last commit, whatever the number of workers.
+    """
     run_id, done = _prepare(output)
     seen: set[str] = set()
-    screened = skipped = errors = hits = 0
+    todo: list[tuple[str, InputRow]] = []
+    for row in rows:
+        query_id = row.values.get("id") or f"line-{row.line}"
+        if query_id in seen:
+            query_id = f"{query_id}@line-{row.line}"  # duplicate ids keep their rows apart
+        seen.add(query_id)
+        if query_id not in done:
+            todo.append((query_id, row))
+    skipped = len(rows) - len(todo)
+    screened = errors = hits = 0
     batch = _Commit(output)
     try:
-        for position, row in enumerate(rows, start=1):
-            query_id = row.values.get("id") or f"line-{row.line}"
-            if query_id in seen:
-                query_id = f"{query_id}@line-{row.line}"  # duplicate ids keep their rows apart
-            seen.add(query_id)
-            if query_id in done:
-                skipped += 1
-                continue
-            try:
-                query = to_query(row)
-                matches = screen(index, query, threshold, top)
-                lines = _rows_for(query_id, matches)
-                batch.screenings.append(
-                    {"query": query.to_dict(), "results": [m.to_dict() for m in matches]}
-                )
-            except CorridorError as exc:
+        for outcome in _outcomes(index, todo, threshold, top, workers):
+            batch.writer.writerows(outcome.lines)
+            batch.ids.append(outcome.query_id)
+            if outcome.screening is None:
                 errors += 1
-                reason = f"line {row.line}: {exc.message}"
-                lines = [[query_id, "0", "", "error", "", "", "", "", reason]]
-            batch.writer.writerows(lines)
-            batch.ids.append(query_id)
-            hits += sum(1 for line in lines if line[3] == "true")
+            else:
+                batch.screenings.append(outcome.screening)
+            hits += sum(1 for line in outcome.lines if line[3] == "true")
             screened += 1
             if len(batch.ids) >= RECORD_CHUNK:
                 batch.commit(record)
             if progress is not None:
-                progress(position, len(rows))
+                progress(skipped + screened, len(rows))
         batch.commit(record)
     finally:
         batch.close()

@@ -45,6 +45,8 @@ PREFIX = 4
 #: Candidates scored per query, best-sharing first: the true match shares most keys, and
 #: 60 keeps 681/683 UN positives while a query scores a third of what 200 cost.
 MAX_CANDIDATES = 60
+#: Up to this many candidates in all, entities sharing one word start fill the list.
+WEAK_CANDIDATES = 15
 
 
 @dataclass
@@ -103,7 +105,13 @@ class Index:
             weight = 3 if key.startswith(("i:", "t:")) else 1
             for position in self.postings.get(key, ()):
                 counts[position] += weight
-        return [self.entities[p] for p, _ in counts.most_common(MAX_CANDIDATES)]
+        ranked = counts.most_common(MAX_CANDIDATES)
+        # An entity sharing a single word start is kept only while candidates are few: it
+        # is how one-word names with a typo meet ("kazaktelekom" / "kazahtelekom"), but
+        # most such entities merely share a common prefix.
+        strong = [p for p, count in ranked if count > 1]
+        weak = [p for p, count in ranked if count == 1][: max(0, WEAK_CANDIDATES - len(strong))]
+        return [self.entities[p] for p in strong + weak]
 
 
 def index_entity(
