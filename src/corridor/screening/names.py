@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from corridor.names.analysis import PATRONYMIC_MARK, NameForm
 
@@ -70,7 +70,8 @@ def token_similarity(a: str, b: str) -> float:
         return INITIAL_SIMILARITY if a[0] == b[0] else 0.0
     if min(len(a), len(b)) <= 3:
         return 0.0
-    similarity = Levenshtein.normalized_similarity(a, b)
+    # Optimal string alignment: two swapped letters ("Slaim"/"Salim") are one slip.
+    similarity = OSA.normalized_similarity(a, b)
     return similarity if similarity >= TOKEN_FLOOR else 0.0
 
 
@@ -148,7 +149,7 @@ def _joined_similarity(q: tuple[str, ...], c: tuple[str, ...]) -> float:
     b = "".join(t.removesuffix(PATRONYMIC_MARK) for t in c)
     if len(q) == len(c) == 1 or min(len(a), len(b)) < 6:
         return 0.0  # single words were already compared; short strings match too easily
-    similarity = Levenshtein.normalized_similarity(a, b)
+    similarity = OSA.normalized_similarity(a, b)
     return similarity if similarity >= 0.9 else 0.0
 
 
