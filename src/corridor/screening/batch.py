@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from corridor.errors import CorridorError
-from corridor.screening.engine import ALGORITHM, Match, Query, screen
+from corridor.screening.engine import Match, Query, screen
 from corridor.screening.index import Index
 from corridor.sources.inputs import check_file, read_csv
 
@@ -330,6 +330,3 @@ def iter_output(output: Path) -> Iterator[dict[str, str]]:
     """The rows of a batch output file (for tests and follow-up tools)."""
     with output.open(encoding="utf-8", newline="") as handle:
         yield from csv.DictReader(handle)
-
-
-__all__ = ["ALGORITHM", "BatchSummary", "read_rows", "run_batch", "to_query"]

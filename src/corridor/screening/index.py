@@ -14,7 +14,6 @@ import pickle
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from corridor.names.analysis import PATRONYMIC_MARK, NameForm, analyse_name
 from corridor.names.identifiers import Identifier, parse_identifier
@@ -160,10 +159,6 @@ def build_index(store: Store) -> Index:
     return Index(entities)
 
 
-def _index_path(store: Store, key: str) -> Path:
-    return get_settings().home / "index" / f"{key}.pickle"
-
-
 def load_index(store: Store) -> Index:
     """The index of the active list versions, from disk when it was built before.
 
@@ -173,7 +168,7 @@ def load_index(store: Store) -> Index:
     """
     versions = sorted((v.list_name, v.id) for v in active_versions(store))
     key = hashlib.sha1(repr((INDEX_FORMAT, versions)).encode()).hexdigest()[:16]
-    path = _index_path(store, key)
+    path = get_settings().home / "index" / f"{key}.pickle"
     if path.exists():
         with path.open("rb") as handle:
             loaded = pickle.load(handle)
