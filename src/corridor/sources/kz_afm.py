@@ -1,20 +1,26 @@
-"""Kazakhstan Financial Monitoring Agency (AFM) list of persons and organisations linked
-to terrorism and extremism financing (``afmrk.gov.kz/blacklist/export/active/xml``).
+"""Kazakhstan Financial Monitoring Agency (AFM): the list of organisations and persons linked
+to the financing of terrorism and extremism (``afmrk.gov.kz/blacklist/export/active/xml``).
 
-The element names (``person`` with ``fname``, ``mname``, ``lname``, ``birthdate``,
-``iin``, ``note``, ``correction``, ``added_to_list``; ``org`` with ``org_name``,
-``org_name_en``) are those OpenSanctions' crawler reads (see ../shared/data/sanctions/
-SOURCES.md); the root element is not documented, so records are matched at any depth.
+No copy of the file is public, so the format follows OpenSanctions' crawler
+(``datasets/kz/afmrk_sanctions/crawler.py``, see ../shared/data/sanctions/SOURCES.md):
+``<person>`` with ``num, fname, mname, lname, birthdate, iin, note, correction,
+added_to_list`` and ``<org>`` with ``num, org_name, org_name_en, note, correction,
+added_to_list`` (and ``org_iin`` in the AFM's list of terrorists, which writes persons in
+``<org>`` tags). The crawler finds records at any depth (``.//person``), so the root element
+is not fixed and nothing here depends on it. ``fname`` is the given name, ``mname`` the
+patronymic, ``lname`` the surname (the crawler passes them as given/middle/last name).
 
-The list has no stable record id: ``num`` is a row number that shifts when an entry is
-removed. A person with an IIN is keyed by it (it is unique and permanent in Kazakhstan);
-otherwise the key is a digest of the normalised name and birth date, so the same entry
-keeps its id from version to version.
+**Ids.** The list has no record id: ``num`` is a row number that shifts when an entry is
+removed. A record with an IIN/BIN is keyed by it (unique and permanent in Kazakhstan);
+otherwise the key is a digest of the normalised name and birth date, so the same entry keeps
+its id from version to version and earlier decisions still apply. ``num`` stays the record id
+a user can find in the file.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -37,19 +43,38 @@ from corridor.sources.inputs import iter_xml, local_name, release
 
 AUTHORITY = "Kazakhstan Financial Monitoring Agency (AFM)"
 PREFIX = "kz-afm"
-#: Dates as the AFM writes them: "12.03.1978" (and ISO in some exports).
-_KZ_DATES = ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y")
+#: Dates as the AFM writes them: "12.03.1978" (the crawler's only format); ISO as a fallback.
+_KZ_DATES = ("%d.%m.%Y", "%Y-%m-%d")
+#: A birth date known only by its year: "00.00.1978" or "1978".
+_YEAR_ONLY = re.compile(r"^(?:00\.00\.)?((?:19|20)\d\d)$")
+#: "включен от 15.01.2025" ("included from"): the listing date some records give only in
+#: ``correction``, as OpenSanctions' crawler reads it.
+_INCLUDED = re.compile(r"включен\w*\s+от\s+(\d\d\.\d\d\.\d{4})", re.IGNORECASE)
+#: Several names of one organisation in ``org_name``: "A; B" (the crawler splits on "; ").
+_NAME_SPLIT = re.compile(r";")
+#: IIN and BIN have 12 digits. In an IIN the first six are the birth date (YYMMDD), so the
+#: fifth digit (day tens) is 0-3; in a BIN the fifth gives the kind of legal entity, 4-6
+#: (4 resident, 5 non-resident, 6 individual entrepreneur in a joint venture).
+_TWELVE = re.compile(r"^\d{12}$")
+
+
+def iin_or_bin(value: str | None) -> tuple[str, str] | None:
+    """``("iin", value)`` or ``("bin", value)`` for a 12-digit Kazakh number, else None."""
+    if not value or not _TWELVE.match(value):
+        return None
+    return ("iin", value) if value[4] in "0123" else ("bin", value)
 
 
 class KzAfmXml:
-    """The AFM list XML."""
+    """The AFM list XML: ``<person>`` and ``<org>`` records."""
 
     name = "kz-afm-xml"
     source = "kz-afm"
 
     def sniff(self, path: Path, head: bytes) -> bool:
-        return (b"<person" in head and b"<fname" in head) or (
-            b"<org" in head and b"<org_name" in head
+        """A ``<person>`` with ``<fname>``/``<lname>``, or an ``<org>`` with ``<org_name>``."""
+        return (b"<person" in head and (b"<fname" in head or b"<lname" in head)) or (
+            (b"<org>" in head or b"<org " in head) and b"<org_name" in head
         )
 
     def open(self, path: Path) -> ParsedList:
@@ -62,7 +87,41 @@ class KzAfmXml:
         )
 
 
+def _parse(path: Path, parsed: ParsedList) -> Iterator[ParsedEntity]:
+    """Stream the records; the newest listing date stands for the publication date, since
+    the file carries none."""
+    counts = {"person": 0, "org": 0}
+    for element in iter_xml(path):
+        tag = local_name(element)
+        if tag not in counts:
+            continue
+        counts[tag] += 1
+        yield from _record(path, element, tag, parsed)
+        release(element)
+    if not any(counts.values()):
+        raise CorridorError.at(path, "no <person> or <org> records; expected the AFM list XML")
+    parsed.notes.update({"persons": counts["person"], "orgs": counts["org"]})
+
+
+def _record(
+    path: Path, element: etree._Element, tag: str, parsed: ParsedList
+) -> Iterator[ParsedEntity]:
+    entity = _person(path, element) if tag == "person" else _org(path, element)
+    listed = _listing_date(element)
+    if listed is not None and (parsed.published is None or listed > parsed.published):
+        parsed.published = listed
+    sanction = make_sanction(
+        entity, authority=AUTHORITY, listing_date=listed.isoformat() if listed else None
+    )
+    sanction.add("summary", _text(element, "correction"))
+    entity.add("notes", _text(element, "note"))
+    record_id = _text(element, "num") or str(entity.id).removeprefix(f"{PREFIX}-")
+    yield ParsedEntity(entity, record_id)
+    yield ParsedEntity(sanction, record_id)
+
+
 def _text(element: etree._Element, name: str) -> str | None:
+    """The whitespace-collapsed text of the first child called ``name``."""
     for child in element:
         if local_name(child) == name:
             value = " ".join((child.text or "").split())
@@ -70,61 +129,87 @@ def _text(element: etree._Element, name: str) -> str | None:
     return None
 
 
-def _parse(path: Path, parsed: ParsedList) -> Iterator[ParsedEntity]:
-    for element in iter_xml(path):
-        tag = local_name(element)
-        if tag not in ("person", "org"):
-            continue
-        entity, record_id = _person(path, element) if tag == "person" else _org(path, element)
-        added = parse_date(_text(element, "added_to_list"), _KZ_DATES)
-        # The file carries no publication date; the newest listing date is the best bound.
-        if added is not None and (parsed.published is None or added > parsed.published):
-            parsed.published = added
-        sanction = make_sanction(
-            entity, authority=AUTHORITY, listing_date=added.isoformat() if added else None
-        )
-        entity.add("notes", [_text(element, "note"), _text(element, "correction")])
-        yield ParsedEntity(entity, record_id)
-        yield ParsedEntity(sanction, record_id)
-        release(element)
+def _listing_date(element: etree._Element) -> date | None:
+    """``added_to_list``, else "включен от <date>" in ``correction``."""
+    listed = parse_date(_text(element, "added_to_list"), _KZ_DATES)
+    if listed is None:
+        found = _INCLUDED.search(_text(element, "correction") or "")
+        listed = parse_date(found[1], _KZ_DATES) if found else None
+    return listed
 
 
-def _key(*parts: str | None) -> str:
+def _birth_date(text: str | None) -> str | None:
+    """ISO birth date from "12.03.1978"; "00.00.1978" or "1978" give the year."""
+    if not text:
+        return None
+    year = _YEAR_ONLY.match(text)
+    if year:
+        return year[1]
+    found = parse_date(text, _KZ_DATES)
+    return found.isoformat() if found else None
+
+
+def _digest(*parts: str | None) -> str:
+    """A stable key from names and dates: case, punctuation and spacing do not change it."""
     text = "|".join(normalize(p or "", lowercase=True) or "" for p in parts)
-    return hashlib.sha1(text.encode()).hexdigest()[:16]
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _person(path: Path, element: etree._Element) -> tuple[EntityProxy, str]:
+def _person(path: Path, element: etree._Element) -> EntityProxy:
     first, middle, last = (_text(element, n) for n in ("fname", "mname", "lname"))
     if not (first or last):
         raise CorridorError.at(path, "person without fname or lname", line=element.sourceline)
-    born: date | None = parse_date(_text(element, "birthdate"), _KZ_DATES)
-    iin = _text(element, "iin")
-    iin = iin if iin and iin.isdigit() and len(iin) == 12 else None
-    key = iin or _key(last, first, middle, born.isoformat() if born else None)
+    born = _birth_date(_text(element, "birthdate"))
+    number = iin_or_bin(_text(element, "iin"))
+    key = number[1] if number else _digest(last, first, middle, born)
     entity = make_entity("Person", entity_id(PREFIX, key))
-    # The AFM writes names surname first, as Kazakh and Russian documents do.
+    _person_names(entity, first, middle, last)
+    entity.add("birthDate", born)
+    _add_iin(entity, number)
+    return entity
+
+
+def _person_names(
+    entity: EntityProxy, first: str | None, middle: str | None, last: str | None
+) -> None:
+    """The name as Kazakh and Russian documents write it (surname first), the Western order
+    as an alias, and the parts."""
     entity.add("name", " ".join(p for p in (last, first, middle) if p))
-    entity.add("alias", " ".join(p for p in (first, middle, last) if p))
+    western = " ".join(p for p in (first, middle, last) if p)
+    if western not in entity.get("name"):
+        entity.add("alias", western)
     entity.add("firstName", first)
     entity.add("fatherName", middle)
     entity.add("lastName", last)
-    entity.add("birthDate", born.isoformat() if born else None)
-    # The IIN is both the national identity number and the tax number of a resident.
-    add_identifier(entity, "national_id", iin)
-    add_identifier(entity, "tax", iin)
-    return entity, _text(element, "num") or key
 
 
-def _org(path: Path, element: etree._Element) -> tuple[EntityProxy, str]:
-    name, name_en = _text(element, "org_name"), _text(element, "org_name_en")
-    if not (name or name_en):
+def _add_iin(entity: EntityProxy, number: tuple[str, str] | None) -> None:
+    """An IIN is the national identity number and, since IIN/BIN replaced the RNN in 2012,
+    also the taxpayer number a payment order carries; so it is kept under both."""
+    if number is None:
+        return
+    add_identifier(entity, "national_id" if number[0] == "iin" else "registration", number[1])
+    add_identifier(entity, "tax", number[1])
+
+
+def _org(path: Path, element: etree._Element) -> EntityProxy:
+    """An organisation; or a person, when the ``org_iin`` is an IIN (the AFM's list of
+    terrorists writes persons in ``<org>`` tags, as OpenSanctions' crawler notes)."""
+    names = _NAME_SPLIT.split(_text(element, "org_name") or "")
+    names_en = _NAME_SPLIT.split(_text(element, "org_name_en") or "")
+    all_names = [n.strip() for n in [*names, *names_en] if n.strip()]
+    if not all_names:
         raise CorridorError.at(path, "org without org_name", line=element.sourceline)
-    key = _key(name or name_en)
-    entity = make_entity("Organization", entity_id(PREFIX, "org", key))
-    entity.add("name", name or name_en)
-    entity.add("alias", name_en if name else None)
-    return entity, _text(element, "num") or key
+    number = iin_or_bin(_text(element, "org_iin") or _text(element, "org_bin"))
+    if number is not None:
+        schema = "Person" if number[0] == "iin" else "Organization"
+        entity = make_entity(schema, entity_id(PREFIX, number[1]))
+    else:
+        entity = make_entity("Organization", entity_id(PREFIX, "org", _digest(all_names[0])))
+    entity.add("name", all_names[0])
+    entity.add("alias", all_names[1:])
+    _add_iin(entity, number)
+    return entity
 
 
 FORMATS = (KzAfmXml(),)
