@@ -91,7 +91,7 @@ def test_companions_without_primary_name_the_missing_file(shared_data: Path) -> 
         ("Registration Number 1027700132195 (Russia).", "ogrnCode", ["1027700132195"]),
         ("SWIFT/BIC SABRRUMM; Website www.sberbank.ru.", "swiftBic", ["SABRRUMM"]),
         ("Passport 515458008 (Russia) expires 30 May 2017.", "passportNumber", ["515458008"]),
-        ("a.k.a. 'RUSAG'; f.k.a. 'OLD NAME'.", "alias", ["RUSAG"]),
+        ("a.k.a. 'RUSAG'; f.k.a. 'OLD NAME'.", "weakAlias", ["RUSAG"]),
         ("a.k.a. 'RUSAG'; f.k.a. 'OLD NAME'.", "previousName", ["OLD NAME"]),
         ("Linked To: ROSOBORONEKSPORT OAO.", "notes", ["Linked To: ROSOBORONEKSPORT OAO"]),
         ("Tax ID No. 123456 (Turkey).", "taxNumber", ["123456"]),

@@ -3,10 +3,15 @@
 ``cons_comments.csv``).
 
 The files have no header; ``-0-`` means empty; each ends with a Ctrl-Z line. Dates of
-birth, nationalities, identifiers and many aliases exist only inside the free-text
+birth, nationalities, identifiers and weak aliases exist only inside the free-text
 ``Remarks`` column (``DOB 28 Sep 1973; nationality Russia; Tax ID No. 773407989940
-(Russia).``), which ``sdn_comments.csv`` continues when it is too long: `parse_remarks`
-recovers them.
+(Russia).``). OFAC cuts Remarks at 1,000 characters, mid-word, and continues them in the
+comments file; `parse_remarks` reads the joined text.
+
+Given a folder, the set is read from it (the primary file is required, companions are
+optional). Given a file, companions are read beside it only when it has its official
+name (``sdn.csv``, ``cons_prim.csv``): a renamed snapshot such as ``sdn_2024-05-03.csv``
+stands alone rather than borrowing whatever ``add.csv`` shares its folder.
 """
 
 from __future__ import annotations
@@ -14,10 +19,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from followthemoney.proxy import EntityProxy
+from normality import squash_spaces
 
 from corridor.errors import CorridorError
 from corridor.sources.base import (
@@ -28,23 +34,31 @@ from corridor.sources.base import (
     make_entity,
     make_sanction,
 )
-from corridor.sources.inputs import read_csv
+from corridor.sources.inputs import CTRL_Z, open_binary, read_csv
 from corridor.sources.ofac_common import (
     AUTHORITY,
-    ID_KINDS,
     ID_PREFIX,
-    ID_PROPERTIES,
-    add_ofac_id,
     list_name_for,
-    ofac_birth_dates,
     schema_for,
     split_programs,
 )
+from corridor.sources.ofac_xml import (
+    FIELD_LABELS,
+    add_note,
+    add_or_note,
+    apply_ofac_field,
+    ofac_dates,
+    person_name,
+    split_remarks,
+)
 
-#: Column counts of each file of the set, from OFAC's published layout (dat_spec.txt).
+#: Column counts of each file of the set, from OFAC's published layout (dat_spec.txt):
+#: ``ent_num, SDN_Name, SDN_Type, Program, Title, Call_Sign, Vess_type, Tonnage, GRT,
+#: Vess_flag, Vess_owner, Remarks`` and ``ent_num, add_num, address, city/state/postal,
+#: country, add_remarks`` and ``ent_num, alt_num, alt_type, alt_name, alt_remarks``.
 _COLUMNS = {"primary": 12, "add": 6, "alt": 5, "comments": 2}
-#: Companion file names beside each primary file.
-_COMPANIONS = {
+#: The file names of each set: primary first.
+_SETS = {
     "sdn.csv": {"add": "add.csv", "alt": "alt.csv", "comments": "sdn_comments.csv"},
     "cons_prim.csv": {
         "add": "cons_add.csv",
@@ -52,32 +66,36 @@ _COMPANIONS = {
         "comments": "cons_comments.csv",
     },
 }
-_ALL_NAMES = {n for names in _COMPANIONS.values() for n in names.values()} | set(_COMPANIONS)
-#: First line of a primary file: ``15892,"PROKOPENKO, Ivan Pavlovitch","individual",...``.
-_PRIMARY_ROW = re.compile(rb'^\d+,"[^"]*",("?(individual|vessel|aircraft)"?|-0- ?),', re.IGNORECASE)
-#: Quoted names after a.k.a./f.k.a.: ``a.k.a. 'RUSAG'`` or ``a.k.a. "NAME"``.
-_QUOTED = re.compile(r"""['"](.+?)['"]$""")
-#: ``773407989940 (Russia)`` -> number and country; trailing "issued ..."/"expires ..." dropped.
+_COMPANION_NAMES = {name for names in _SETS.values() for name in names.values()}
+#: First line of a primary file: ``15892,"PROKOPENKO, Ivan Pavlovitch","individual",...``
+#: or ``36,"AEROCARIBBEAN AIRLINES",-0- ,"CUBA",...``.
+_PRIMARY_ROW = re.compile(
+    rb'^\d+,"[^"\r\n]*","?(?:individual|vessel|aircraft|-0- ?)"?,', re.IGNORECASE
+)
+#: OFAC's empty value, written with a trailing space: ``-0- ``.
+_EMPTY = "-0-"
+#: A quoted name after a.k.a./f.k.a./n.k.a.: ``a.k.a. 'RUSAG'``.
+_QUOTED = re.compile(r"""^['"](.+)['"]$""")
+#: ``773407989940 (Russia)``, ``P0017003 (Belize) expires 30 May 2017``: the number, the
+#: country in brackets, and the dates OFAC appends (dropped: FtM ids carry no dates).
 _NUMBER_COUNTRY = re.compile(
     r"^(?P<num>.*?)(?:\s*\((?P<country>[^()]*)\))?(?:[,;]?\s+(?:issued|expires)\b.*)?$"
 )
-#: Remark keys that are identifiers or properties, longest first so "Registration Number"
-#: is not read as a shorter key.
-_ID_KEYS = sorted([*ID_KINDS, *ID_PROPERTIES], key=len, reverse=True)
-
-
-def _empty(value: str) -> bool:
-    return value.strip() in ("", "-0-")
-
-
-def _value(value: str) -> str | None:
-    return None if _empty(value) else " ".join(value.split())
+#: Labels longest first, so ``Registration Number`` is not read as a shorter label.
+_LABELS = sorted(FIELD_LABELS, key=len, reverse=True)
+#: Remarks fields that are personal data rather than labelled ids: prefix -> property.
+_PERSONAL = (
+    ("dob ", "birthDate"),
+    ("pob ", "birthPlace"),
+    ("nationality ", "nationality"),
+    ("citizen ", "citizenship"),
+)
 
 
 @dataclass
 class _FileSet:
     primary: Path
-    companions: dict[str, Path]
+    companions: dict[str, Path] = field(default_factory=dict)
 
 
 class OfacCsv:
@@ -88,40 +106,82 @@ class OfacCsv:
 
     def sniff(self, path: Path, head: bytes) -> bool:
         if path.is_dir():
-            return any((path / name).is_file() for name in _ALL_NAMES)
-        return path.name.lower() in _COMPANIONS or bool(_PRIMARY_ROW.match(head))
+            return bool(_files_in(path).keys() & (_SETS.keys() | _COMPANION_NAMES))
+        return path.name.lower() in _SETS or bool(_PRIMARY_ROW.match(head))
 
     def open(self, path: Path) -> ParsedList:
         files = _file_set(path)
-        return ParsedList(
-            list_name=list_name_for(files.primary if files.primary.name in _COMPANIONS else path),
+        parsed = ParsedList.streaming(
+            lambda parsed: _parse(files, parsed),
+            list_name=list_name_for(files.primary),
             source=self.source,
             format=self.name,
             files=[files.primary, *files.companions.values()],
-            entities=_parse(files),
-            published=date_from_filename(files.primary) or date_from_filename(path),
         )
+        # The files carry no date; mirrors name them (or their folder) by the day fetched.
+        parsed.published = date_from_filename(files.primary) or date_from_filename(path)
+        return parsed
 
 
 def _file_set(path: Path) -> _FileSet:
+    """The primary file and the companions that belong with it."""
     if path.is_dir():
-        for primary_name, companions in _COMPANIONS.items():
-            if (path / primary_name).is_file():
-                return _FileSet(path / primary_name, _existing(path, companions))
+        found = _files_in(path)
+        for primary, companions in _SETS.items():
+            if primary in found:
+                return _FileSet(found[primary], _existing(found, companions))
+        present = sorted(_COMPANION_NAMES & found.keys())
+        expected = "cons_prim.csv" if any(n.startswith("cons_") for n in present) else "sdn.csv"
         raise CorridorError.at(
             path,
-            "holds OFAC companion files but no primary file; "
-            "expected sdn.csv or cons_prim.csv beside them",
+            f"holds {', '.join(present) or 'no OFAC CSV files'} but no primary file; "
+            f"expected {expected} beside them (the entries they belong to)",
         )
-    names = _COMPANIONS["cons_prim.csv" if path.name.lower().startswith("cons") else "sdn.csv"]
-    return _FileSet(path, _existing(path.parent, names))
+    name = path.name.lower()
+    if name in _COMPANION_NAMES:
+        raise CorridorError.at(
+            path,
+            "is an OFAC companion file; give its folder or the primary sdn.csv/cons_prim.csv",
+        )
+    if name in _SETS:
+        return _FileSet(path, _existing(_files_in(path.parent), _SETS[name]))
+    return _FileSet(path)
 
 
-def _existing(folder: Path, names: dict[str, str]) -> dict[str, Path]:
-    return {kind: folder / name for kind, name in names.items() if (folder / name).is_file()}
+def _files_in(folder: Path) -> dict[str, Path]:
+    """The files of ``folder`` by lower-case name: OFAC's list service serves ``SDN.CSV``,
+    its older download page ``sdn.csv``."""
+    try:
+        return {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
+    except OSError as exc:
+        raise CorridorError.at(folder, f"cannot list the folder ({exc.strerror})") from exc
+
+
+def _existing(found: dict[str, Path], names: dict[str, str]) -> dict[str, Path]:
+    return {kind: found[name] for kind, name in names.items() if name in found}
+
+
+def _check_complete(path: Path) -> bool:
+    """Refuse a file cut mid-row; say whether it has OFAC's Ctrl-Z end marker.
+
+    A complete OFAC file ends with ``\\r\\n`` and a Ctrl-Z byte. Mirrors sometimes drop
+    the Ctrl-Z (watchman's test fixtures), so only a file that stops inside a row is
+    refused: that is what a cut download looks like.
+    """
+    tail = b""
+    with open_binary(path) as stream:
+        for chunk in iter(lambda: stream.read(1 << 16), b""):
+            tail = (tail + chunk)[-2:]
+    content_end = tail.rstrip(CTRL_Z.encode())
+    if content_end and not content_end.endswith(b"\n"):
+        raise CorridorError.at(
+            path, "ends in the middle of a row; the file looks truncated (expected a line end)"
+        )
+    return tail.endswith(CTRL_Z.encode())
 
 
 def _rows(path: Path, kind: str) -> Iterator[tuple[int, list[str]]]:
+    """Rows of one file of the set, each checked for OFAC's column count and ent_num."""
     expected = _COLUMNS[kind]
     for line, row in read_csv(path, encoding="cp1252", skip_ctrl_z=True):
         if len(row) != expected:
@@ -131,79 +191,138 @@ def _rows(path: Path, kind: str) -> Iterator[tuple[int, list[str]]]:
                 line=line,
             )
         if not row[0].strip().isdigit():
-            raise CorridorError.at(path, f"ent_num {row[0]!r} is not a number", line=line)
+            raise CorridorError.at(
+                path, f"ent_num {row[0]!r} is not a number; expected OFAC's entry id", line=line
+            )
         yield line, row
 
 
-def _parse(files: _FileSet) -> Iterator[ParsedEntity]:
+def _parse(files: _FileSet, parsed: ParsedList) -> Iterator[ParsedEntity]:
+    """Index the (small) companions by ent_num, then stream the primary file."""
+    unmarked = 0
     extra: dict[str, dict[str, list[list[str]]]] = defaultdict(lambda: defaultdict(list))
     for kind, path in files.companions.items():
+        unmarked += not _check_complete(path)
         for _, row in _rows(path, kind):
             extra[kind][row[0].strip()].append(row)
+    unmarked += not _check_complete(files.primary)
+    seen: dict[str, int] = {}
     for line, row in _rows(files.primary, "primary"):
+        ent_num = row[0].strip()
+        if ent_num in seen:
+            raise CorridorError.at(
+                files.primary,
+                f"ent_num {ent_num} is listed twice (first on line {seen[ent_num]})",
+                line=line,
+            )
+        seen[ent_num] = line
         yield from _record(files.primary, line, row, extra)
+    if not seen:
+        raise CorridorError.at(files.primary, "holds no entries; expected OFAC's list rows")
+    orphans = sum(
+        len(rows) for by_id in extra.values() for key, rows in by_id.items() if key not in seen
+    )
+    if orphans:
+        parsed.notes["companion rows without a primary row"] = orphans
+    if unmarked:
+        parsed.notes["files without OFAC's Ctrl-Z end marker"] = unmarked
+
+
+def _value(value: str) -> str | None:
+    """A column's value, None for OFAC's ``-0-``."""
+    value = squash_spaces(value)
+    return None if value in ("", _EMPTY) else value
 
 
 def _record(
     path: Path, line: int, row: list[str], extra: dict[str, dict[str, list[list[str]]]]
 ) -> Iterator[ParsedEntity]:
     ent_num = row[0].strip()
-    schema = schema_for(row[2])
+    schema = schema_for(_value(row[2]) or "")
     if schema is None:
         raise CorridorError.at(
             path,
-            f"SDN type {row[2]!r} is unknown; expected individual, vessel, aircraft or -0-",
+            f"SDN_Type {row[2]!r} is unknown; expected individual, vessel, aircraft or -0-",
             line=line,
         )
+    name = _value(row[1])
+    if name is None:
+        raise CorridorError.at(path, f"entry {ent_num} has no SDN_Name", line=line)
     entity = make_entity(schema, entity_id(ID_PREFIX, ent_num))
-    _names(entity, row[1], schema == "Person")
-    entity.add("position", _value(row[4]), quiet=True)
+    is_person = schema == "Person"
+    _names(entity, name, is_person)
+    title = _value(row[4])
+    if title:
+        add_or_note(entity, "position", title, "Title")
     _vessel(entity, row)
     for alt in extra["alt"].get(ent_num, []):
-        _alias(entity, _value(alt[2]) or "aka", _value(alt[3]), schema == "Person")
+        _alt(entity, _value(alt[2]) or "aka", _value(alt[3]), is_person)
     for add in extra["add"].get(ent_num, []):
-        parts = [_value(v) for v in add[2:6]]
-        entity.add("address", ", ".join(p for p in parts if p) or None)
-        entity.add("country", _value(add[4]), quiet=True)
-    remarks = (_value(row[11]) or "") + "".join(c[1] for c in extra["comments"].get(ent_num, []))
-    parse_remarks(entity, remarks)
-    sanction = make_sanction(entity, authority=AUTHORITY, programs=split_programs(row[3]))
+        _address(entity, add)
+    parse_remarks(entity, remarks_text(row[11], extra["comments"].get(ent_num, [])))
+    sanction = make_sanction(
+        entity, authority=AUTHORITY, programs=split_programs(row[3]), authority_id=ent_num
+    )
     yield ParsedEntity(entity, ent_num)
     yield ParsedEntity(sanction, ent_num)
 
 
-def _names(entity: EntityProxy, raw: str, is_person: bool) -> None:
-    name = _value(raw)
-    if name is None:
-        return
-    if is_person and "," in name:
-        last, first = (p.strip() for p in name.split(",", 1))
-        entity.add("name", f"{first} {last}".strip())
-        entity.add("firstName", first or None)
-        entity.add("lastName", last or None)
-    else:
+def remarks_text(remarks: str, comments: list[list[str]]) -> str:
+    """The whole Remarks of an entry: the primary column and its continuation rows.
+
+    OFAC cuts at 1,000 characters wherever that falls (``...Registration Numbe`` +
+    ``r 1027700342890 (Russia)``), so the pieces are joined raw, before any trimming:
+    trimming first would glue words that met at a space.
+    """
+    head = "" if remarks.strip() == _EMPTY else remarks
+    return squash_spaces(head + "".join(c[1] for c in comments))
+
+
+def _names(entity: EntityProxy, name: str, is_person: bool) -> None:
+    if not is_person:
         entity.add("name", name)
+        return
+    full, first, last = person_name(name)
+    entity.add("name", full)
+    entity.add("firstName", first)
+    entity.add("lastName", last)
 
 
-def _alias(entity: EntityProxy, kind: str, name: str | None, is_person: bool) -> None:
-    """Add an alt.csv name; "LAST, First" persons become "First LAST" like the primary."""
+def _alt(entity: EntityProxy, kind: str, name: str | None, is_person: bool) -> None:
+    """An alt.csv name (OFAC's strong aliases); persons are turned like the primary name."""
     if name is None:
         return
-    if is_person and "," in name:
-        last, first = (p.strip() for p in name.split(",", 1))
-        name = f"{first} {last}".strip()
-    kind = kind.lower().strip(" .'")
-    entity.add("previousName" if kind in ("fka", "f.k.a") else "alias", name)
+    if is_person:
+        name = person_name(name)[0]
+    kind = kind.lower().replace(".", "").strip()
+    entity.add("previousName" if kind == "fka" else "alias", name)
+
+
+def _address(entity: EntityProxy, row: list[str]) -> None:
+    parts = [_value(v) for v in row[2:5]]
+    entity.add("address", ", ".join(p for p in parts if p) or None)
+    country = _value(row[4])
+    if country:
+        add_or_note(entity, "country", country, "Address country")
+    remark = _value(row[5])
+    if remark:
+        add_note(entity, "Address", remark)
 
 
 def _vessel(entity: EntityProxy, row: list[str]) -> None:
-    entity.add("callSign", _value(row[5]), quiet=True)
-    entity.add("type", _value(row[6]), quiet=True)
-    entity.add("tonnage", _value(row[7]), quiet=True)
-    entity.add("grossRegisteredTonnage", _value(row[8]), quiet=True)
-    entity.add("flag", _value(row[9]), quiet=True)
+    for index, label in (
+        (5, "Vessel Call Sign"),
+        (6, "Vessel Type"),
+        (7, "Vessel Tonnage"),
+        (8, "Vessel Gross Registered Tonnage"),
+        (9, "Vessel Flag"),
+    ):
+        value = _value(row[index])
+        if value:
+            apply_ofac_field(entity, label, value)
     owner = _value(row[10])
-    entity.add("notes", f"Owner: {owner}" if owner else None)
+    if owner:
+        add_note(entity, "Owner", owner)
 
 
 def parse_remarks(entity: EntityProxy, remarks: str) -> None:
@@ -212,42 +331,59 @@ def parse_remarks(entity: EntityProxy, remarks: str) -> None:
     ``DOB 28 Sep 1973; POB Vinnitsa, Ukraine; nationality Russia; Gender Male;
     Tax ID No. 773407989940 (Russia); a.k.a. 'PROKOPENKO Ivan'.``
     """
-    text = remarks.strip().removesuffix(".")
-    for field in (f.strip() for f in re.split(r";\s+", text)):
-        if field and not _remark(entity, field.removesuffix(".")):
-            entity.add("notes", field)
+    for item in split_remarks(remarks):
+        if item != _EMPTY and not _remark(entity, item):
+            # "alt. Target Type ..." is a second value of a label: the note is the value.
+            entity.add("notes", item[5:] if item.lower().startswith("alt. ") else item)
 
 
-def _remark(entity: EntityProxy, field: str) -> bool:
-    """Apply one Remarks field; False when it is not one we can type."""
-    key = field.lower().removeprefix("alt. ").strip()
-    body = field[len(field) - len(key) :]
-    for prefix, prop in (
-        ("dob ", "birthDate"),
-        ("pob ", "birthPlace"),
-        ("nationality ", "nationality"),
-        ("citizen ", "citizenship"),
-    ):
-        if key.startswith(prefix):
-            value = body[len(prefix) :].strip()
-            values = ofac_birth_dates(value) if prop == "birthDate" else [value]
-            entity.add(prop, values, quiet=True)
-            return bool(values) and prop in entity.schema.properties
-    for prefix in ("a.k.a.", "f.k.a.", "n.k.a."):
-        if key.startswith(prefix):
-            quoted = _QUOTED.search(body[len(prefix) :].strip())
-            if quoted is None:
-                return False
-            entity.add("previousName" if prefix == "f.k.a." else "alias", quoted.group(1))
-            return True
-    for id_key in _ID_KEYS:
-        if key.startswith(id_key + " "):
-            found = _NUMBER_COUNTRY.match(body[len(id_key) :].strip())
+def _remark(entity: EntityProxy, item: str) -> bool:
+    """Apply one Remarks field; False when it is not one we can read."""
+    body = item[5:] if item.lower().startswith("alt. ") else item
+    key = body.lower()
+    # Labels first: "Nationality of Registration Russia" is a label, not a nationality.
+    for label in _LABELS:
+        if key.startswith(label) and key[len(label) : len(label) + 1] in (" ", ":"):
+            value = body[len(label) :].lstrip(":").strip()
+            found = _NUMBER_COUNTRY.match(value)
             if found is None or not found["num"]:
                 return False
-            add_ofac_id(entity, id_key, found["num"], found["country"])
+            apply_ofac_field(entity, body[: len(label)], found["num"], found["country"])
             return True
+    for prefix, prop in _PERSONAL:
+        if key.startswith(prefix):
+            return _personal(entity, prop, body[len(prefix) :].strip(), body[: len(prefix)])
+    for prefix, prop in (("a.k.a.", "weakAlias"), ("f.k.a.", "previousName"), ("n.k.a.", "alias")):
+        if key.startswith(prefix):
+            return _quoted_name(entity, prop, body[len(prefix) :].strip())
     return False
+
+
+def _personal(entity: EntityProxy, prop: str, value: str, label: str) -> bool:
+    """DOB, POB, nationality, citizen: typed when the schema has them, else a note."""
+    if prop == "birthDate":
+        dates = ofac_dates(value)
+        if not dates or prop not in entity.schema.properties:
+            return False
+        entity.add(prop, dates)
+        return True
+    if prop in ("nationality", "citizenship") and prop not in entity.schema.properties:
+        prop = "country"
+    add_or_note(entity, prop, value, label.strip())
+    return True
+
+
+def _quoted_name(entity: EntityProxy, prop: str, text: str) -> bool:
+    """``a.k.a. 'RUSAG'``: OFAC quotes the names it rates weak in the Remarks (the same
+    names its XML marks ``<category>weak</category>``); strong ones are in alt.csv."""
+    found = _QUOTED.match(text)
+    if found is None:
+        return False
+    name = squash_spaces(found.group(1))
+    if entity.schema.name == "Person":
+        name = person_name(name)[0]
+    entity.add(prop, name or None)
+    return bool(name)
 
 
 FORMATS = (OfacCsv(),)
