@@ -106,6 +106,8 @@ def _parse(path: Path, parsed: ParsedList) -> Iterator[ParsedEntity]:
 def _record(
     path: Path, element: etree._Element, tag: str, parsed: ParsedList
 ) -> Iterator[ParsedEntity]:
+    """One record's entity and Sanction. ``note`` describes the subject (kept as notes),
+    ``correction`` the listing ("включен от ..."; kept as the Sanction's summary)."""
     entity = _person(path, element) if tag == "person" else _org(path, element)
     listed = _listing_date(element)
     if listed is not None and (parsed.published is None or listed > parsed.published):

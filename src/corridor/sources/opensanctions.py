@@ -129,18 +129,19 @@ class FtmJsonLines:
         )
 
     def open(self, path: Path) -> ParsedList:
-        dataset = _common_dataset(path)
         return ParsedList.streaming(
             lambda parsed: _parse_jsonl(path, parsed),
-            list_name=(
-                f"os_{_slug(dataset)}"
-                if dataset and _slug(dataset)
-                else list_name_from_file(path) or "os_opensanctions"
-            ),
+            list_name=_ftm_list_name(path),
             source=self.source,
             format=self.name,
             files=[path],
         )
+
+
+def _ftm_list_name(path: Path) -> str:
+    """The one dataset all entities name, else the file name, else ``os_opensanctions``."""
+    dataset = _slug(_common_dataset(path))
+    return f"os_{dataset}" if dataset else list_name_from_file(path) or "os_opensanctions"
 
 
 def _common_dataset(path: Path) -> str | None:
