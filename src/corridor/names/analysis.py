@@ -22,6 +22,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rigour.names import extract_org_types, remove_person_prefixes
+from rigour.territories import lookup_territory
 from rigour.text.translit import ascii_text
 
 #: Legal forms by class, as transliterated lower-case token sequences. Kazakh forms are
@@ -74,11 +76,26 @@ LEGAL_FORMS: dict[str, tuple[str, ...]] = {
         "otkrytoe aktsionernoe obshchestvo",
         "aktsionerlik qogam",
     ),
-    "ie": ("ip", "ie", "zhk", "individual entrepreneur", "individualnyi predprinimatel"),
+    "ie": ("ip", "ie", "sp", "zhk", "individual entrepreneur", "individualnyi predprinimatel"),
+    "lp": ("lp", "limited partnership"),
+    # АНО "автономная некоммерческая организация", a non-profit: not a company.
+    "npo": ("ano", "avtonomnaia nekommercheskaia organizatsiia"),
     # Words that say "a company" without saying which kind: "HOMS REFINERY CORPORATION"
     # and "The Homs Refinery Company" are one refinery.
-    "corp": ("corporation", "company", "corp", "inc", "incorporated", "co"),
+    "corp": ("corp", "co", "inc"),
 }
+#: Words of organisation names written in full or abbreviated ("First Bank Int'l" /
+#: "First International Bank"; "Tactical Missiles Corp." / "... Corporation").
+_ORG_WORDS = {
+    "corporation": "corp",
+    "company": "co",
+    "incorporated": "inc",
+    "international": "intl",
+    "int": "intl",
+}
+#: rigour's generic legal-form classes (``replace_org_types_compare(generic=True)``)
+#: folded into Corridor's: rigour calls ТОО an LLP, which in Kazakhstan is the LLC.
+_RIGOUR_FORMS = {"llp": "llc", "sp": "ie"}
 #: Words dropped from organisation names before comparing ("The Homs Refinery Company").
 ORG_STOPWORDS = {"the", "of", "and"}
 _FORM_PHRASES = sorted(
@@ -93,8 +110,80 @@ _PATRONYMIC = re.compile(
 #: A separate Kazakh patronymic word: "Кемел ұлы".
 _PATRONYMIC_WORDS = {"uly", "ulu", "uulu", "kyzy", "qyzy"}
 PATRONYMIC_MARK = "~p"
+#: Series and fund numbers in organisation and vessel names ("Fund IX", "Solutions II",
+#: "Zu Zag Bong 6"): kept as written, since "II" and "III" are different entities.
+SERIES = re.compile(r"^(\d+|(?=[ivx])x{0,3}(ix|iv|v?i{0,3}))$")
+#: Arabic lineage words: "bin Laden" is "son of Laden". Not as a first word, where "Ben"
+#: is a given name (Ben Netanyahu).
+_LINEAGE = {"bin": "bin", "ibn": "bin", "ben": "bin", "bint": "bint", "binti": "bint"}
+#: Articles and lineage words inside names ("al-Assad", "bin Laden", "van Dijk"): they
+#: tell little about who is named, so the scorer weighs them lightly.
+PARTICLES = frozenset({"al", "el", "bin", "bint", "de", "da", "del", "van", "von", "der"})
 _TOKEN = re.compile(r"[a-z0-9]+")
 _QUOTES = str.maketrans({c: " " for c in "«»“”„\"'`‘’‹›"})
+#: An apostrophe inside a word is not a word break: "Qa'ida", "Int'l", "O'Brien".
+_INNER_APOSTROPHE = re.compile(r"(?<=\w)['’`ʼ](?=\w)")
+#: Letters with dots ("L.L.C.", "p.l.c.", "A.B.C.", "U.K.") are one abbreviation.
+_DOTTED = re.compile(r"(?<![^\W\d_])((?:[^\W\d_]\.){2,})")
+#: A legal form glued to the name in camel case: "SiemensAG".
+_GLUED_FORM = re.compile(r"(?<=[a-z])(AG|GmbH|LLC|LLP|Ltd|PLC|JSC|Inc)\b")
+#: Digits written for letters ("Ig0r Sech1n", "I9or"): only inside a word of letters.
+_LEET = str.maketrans("0134579", "oieastg")
+_ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th)$")
+#: Number words, so "Three Percenters" meets "3 Percenters" and "Brigade Forty-Four"
+#: meets "Brigade 44".
+_UNITS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+        ]
+    )
+}
+_ORDINALS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zeroth",
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+        ]
+    )
+}
+_TENS = {
+    w: 10 * i
+    for i, w in enumerate(
+        ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+    )
+    if w != "_"
+}
 #: Phonetic rewrites, applied in order to a transliterated token. Each line names the
 #: spellings it unifies.
 _SKELETON_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -112,7 +201,7 @@ _SKELETON_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # English "trade" through Russian: Трейд / Trade, Трейдинг / Trading.
         (r"(?<=tr)ei(?=d)", "a"),
         (r"(?<=trad)e$", ""),
-        (r"(.)\1+", r"\1"),  # Kassym / Kasym; Iurii / Iuri
+        (r"([a-z])\1+", r"\1"),  # Kassym / Kasym; Iurii / Iuri (not digits: "44")
     )
 )
 
@@ -132,6 +221,11 @@ class NameForm:
     #: original characters: there one character more or less is another name (习近平 vs
     #: 习近朋), which their transliterations hide.
     glyphs: str = ""
+    #: Positions of fathers' names ("Laden" in "Osama bin Laden"): "Muhammad bin Salman"
+    #: and "Salman bin Muhammad" are father and son, not one man.
+    fathers: frozenset[int] = frozenset()
+    #: Positions of place names in an organisation's name ("Banco Santander México").
+    places: frozenset[int] = frozenset()
 
 
 def skeleton(token: str) -> str:
@@ -173,10 +267,63 @@ _UKRAINIAN_ONLY = set("їєґЇЄҐ")
 
 def latin_tokens(text: str) -> list[str]:
     """Lower-case ASCII tokens of ``text`` in any script (quotes and punctuation dropped)."""
-    cleaned = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    cleaned = _INNER_APOSTROPHE.sub("", unicodedata.normalize("NFKC", text)).translate(_QUOTES)
     if not _UKRAINIAN_ONLY & set(cleaned):
         cleaned = cleaned.translate(_KAZAKH)
-    return _TOKEN.findall(ascii_text(cleaned).lower())
+    return _numbers(_TOKEN.findall(ascii_text(cleaned).lower()))
+
+
+def _numbers(tokens: list[str]) -> list[str]:
+    """Digits for number words and ordinals; letters for digits inside words."""
+    out: list[str] = []
+    for token in tokens:
+        ordinal = _ORDINAL.match(token)
+        if ordinal:
+            token = ordinal[1]
+        elif not token.isdigit() and not token.isalpha() and sum(c.isalpha() for c in token) > 1:
+            token = token.translate(_LEET)
+        value = _UNITS.get(token, _ORDINALS.get(token))
+        tens = _TENS.get(out[-1]) if out else None
+        if (
+            tens is not None
+            and (value is not None or token.isdigit())
+            and int(token if value is None else value) < 10
+        ):
+            out[-1] = str(tens + int(token if value is None else value))
+            continue
+        if token in _TENS:
+            out.append(token)
+            continue
+        out.append(str(value) if value is not None else token)
+    return [str(_TENS[t]) if t in _TENS else t for t in out]
+
+
+def _org_text(text: str) -> tuple[str, str | None]:
+    """An organisation's name without the legal form rigour finds at its start or end,
+    and that form's generic class (``llc``, ``jsc``...).
+
+    Only at the edges, as in `_strip_legal_form`: rigour also finds "тоо" inside
+    "Ала-Тоо Трейд", where it is a mountain range. Dotted letters become one word
+    ("L.L.C." -> "LLC", "A.B.C."), which in a person's name would be initials. Series
+    numbers are hidden from rigour, which reads "II" as a legal form ("Bowne Global
+    Solutions II"), as Unicode Roman numerals that NFKC turns back into letters.
+    """
+    text = _GLUED_FORM.sub(r" \1", unicodedata.normalize("NFKC", text))
+    text = _DOTTED.sub(lambda m: m[1].replace(".", "") + " ", text)
+    text = _ROMAN.sub(lambda m: _ROMAN_GLYPHS[m[1].lower()], text).lower()
+    bare = text.strip(_EDGE_PUNCTUATION)
+    for alias, form in extract_org_types(text, generic=True):
+        cls = _RIGOUR_FORMS.get(form, form)
+        if bare.endswith(alias) and not bare[: -len(alias)][-1:].isalnum():
+            return bare[: -len(alias)], cls
+        if bare.startswith(alias) and not bare[len(alias) :][:1].isalnum():
+            return bare[len(alias) :], cls
+    return text, None
+
+
+_EDGE_PUNCTUATION = " \t.,;:()[]«»\"'“”„"
+_ROMAN_GLYPHS = {"ii": "ⅱ", "iii": "ⅲ", "iv": "ⅳ", "vi": "ⅵ", "vii": "ⅶ", "viii": "ⅷ"}
+_ROMAN = re.compile(r"\b(" + "|".join(_ROMAN_GLYPHS) + r")\b", re.IGNORECASE)
 
 
 def _strip_legal_form(tokens: list[str]) -> tuple[list[str], str | None]:
@@ -211,24 +358,78 @@ def _mark_patronymics(tokens: list[str]) -> list[str]:
 def analyse_name(text: str, is_person: bool | None = None) -> NameForm:
     """Reduce a name to its `NameForm`.
 
-    ``is_person`` True treats the name as a person's (patronymics reduced, no legal form),
-    False as an organisation's (legal form removed), None as either (both applied: a
-    query whose schema is unknown).
+    ``is_person`` True treats the name as a person's (titles dropped, patronymics
+    reduced, no legal form), False as an organisation's (legal form removed), None as
+    either (both applied: a query whose schema is unknown).
     """
-    tokens = latin_tokens(text)
-    latin = " ".join(tokens)
+    # Titles go: "President Erdoğan", "Monsieur Ilie Bolojan".
+    text_in = text if is_person is False else remove_person_prefixes(text).strip() or text
+    latin = " ".join(latin_tokens(text_in))
     legal_form = None
-    if is_person is not True:
-        tokens, legal_form = _strip_legal_form(tokens)
-        if legal_form == "corp":  # a second, specific form may follow ("Co. Ltd")
-            tokens, specific = _strip_legal_form(tokens)
-            legal_form = specific or legal_form
+    if is_person is True:
+        tokens = latin_tokens(text_in)
+    else:
+        org_text, legal_form = _org_text(text_in)
+        tokens = [_ORG_WORDS.get(t, t) for t in latin_tokens(org_text)]
+        tokens, own_form = _strip_legal_form(tokens)
+        legal_form = legal_form or own_form
+        tokens, generic = _strip_generic_forms(tokens)
+        legal_form = legal_form or generic
         if is_person is False:
             tokens = [t for t in tokens if t not in ORG_STOPWORDS] or tokens
+    places: frozenset[int] = frozenset()
+    fathers: frozenset[int] = frozenset()
     if is_person is not False:
         tokens = _mark_patronymics(tokens)
+        tokens, fathers = _lineage(tokens)
+    if is_person is not True:
+        places = frozenset(i for i, t in enumerate(tokens) if _is_place(t))
     glyphs = "".join(c for c in text if _is_glyph(c))
-    return NameForm(text, tuple(skeleton(t) for t in tokens), legal_form, latin, glyphs)
+    skeletons = tuple(
+        t if is_person is not True and SERIES.match(t) else skeleton(t) for t in tokens
+    )
+    return NameForm(text, skeletons, legal_form, latin, glyphs, fathers, places)
+
+
+def _strip_generic_forms(tokens: list[str]) -> tuple[list[str], str | None]:
+    """Remove "Co", "Corp", "Inc" at either edge, as often as they occur ("& Co. Inc")."""
+    generic = set(LEGAL_FORMS["corp"])
+    found = None
+    while len(tokens) > 1 and tokens[-1] in generic:
+        tokens, found = tokens[:-1], "corp"
+    while len(tokens) > 1 and tokens[0] in generic:
+        tokens, found = tokens[1:], "corp"
+    return tokens, found
+
+
+def _lineage(tokens: list[str]) -> tuple[list[str], frozenset[int]]:
+    """Lineage words in one spelling, and the positions of the fathers' names they mark."""
+    out: list[str] = []
+    fathers: set[int] = set()
+    expect_father = False
+    for i, token in enumerate(tokens):
+        word = _LINEAGE.get(token) if i > 0 else None
+        if word is not None:
+            out.append(word)
+            expect_father = True
+            continue
+        token = "al" if token == "el" else token
+        if expect_father and token != "al":
+            fathers.add(len(out))
+            expect_father = False
+        out.append(token)
+    return out, frozenset(fathers)
+
+
+@lru_cache(maxsize=50_000)
+def _is_place(token: str) -> bool:
+    """A country's name ("Mexico", "Canada") or its common abbreviation ("UK", "USA")."""
+    if token in {"uk", "usa", "uae"}:
+        return True
+    if len(token) < 4 or not token.isalpha():
+        return False
+    territory = lookup_territory(token)
+    return territory is not None and territory.is_country
 
 
 def _is_glyph(char: str) -> bool:

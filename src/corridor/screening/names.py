@@ -10,16 +10,19 @@ records drop patronymics all the time.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz.distance import OSA
 
-from corridor.names.analysis import PATRONYMIC_MARK, NameForm
+from corridor.names.analysis import PARTICLES, PATRONYMIC_MARK, SERIES, NameForm
 
 #: Below this similarity two tokens are different words, not spellings of one word:
 #: "shulze"/"sholz" (Schulze/Scholz, 0.67) still meet; "ivan"/"igor" (0.25) do not.
 TOKEN_FLOOR = 0.6
+#: Words that differ only in their vowels are one name transliterated twice: Arabic and
+#: Persian write few vowels ("Usama"/"Osama", "Laden"/"Ladin", "Moammar"/"Muammar").
+VOWEL_VARIANT_SIMILARITY = 0.9
+VOWEL_VARIANT_MIN = 5  # "Olga" / "Oleg" are two names
 #: An initial meets any word it begins: "J" / "Joachim", "N." / "Nursultan".
 INITIAL_SIMILARITY = 0.9
 #: Weight of a token without a partner. A word in the query that the list lacks says more
@@ -33,10 +36,40 @@ CONFLICT_WEIGHT = 1.2
 #: Merged or split words ("Kazakh Telecom" / "Kazakhtelecom") are compared as one string,
 #: slightly discounted against a token-by-token agreement.
 JOINED_DISCOUNT = 0.95
-#: A series number on one side only ("Solutions" / "Solutions II") names another entity.
-MARKER_MISMATCH_FACTOR = 0.6
+#: A series number on one side only ("Bowne Global Solutions" / "... Solutions II") names
+#: another entity: the parent is not its numbered vehicle.
+SERIES_EXTRA_FACTOR = 0.6
+#: Two different numbers of one series ("Carlyle Partners VII" / "VIII", "Trust 2004-1" /
+#: "2004-2") are siblings under one manager: less likely the same entity than the words
+#: say, but a sibling of a listed fund or vessel is worth a reviewer's look.
+SERIES_SIBLING_FACTOR = 0.9
 #: Initials alone ("N.N.") cannot identify anyone.
 INITIALS_ONLY_FACTOR = 0.5
+#: Weight of an article or lineage word ("al", "bin", "van") against a name's letters.
+PARTICLE_WEIGHT = 0.25
+#: Two different fathers' names or patronymics, one on each side, name two people:
+#: "Sergey Ivanovich Lavrov" is not "Sergey Viktorovich Lavrov"; "Noureddine ben Mohamed
+#: ben Belkassem" is not "Noureddine ben Ali ben Belkassem".
+LINEAGE_CONFLICT_FACTOR = 0.75
+#: A father's name met as a given name, with lineage marked on both sides: "Muhammad bin
+#: Salman" and "Salman bin Muhammad" are son and father.
+LINEAGE_SWAP_FACTOR = 0.6
+#: A place in one organisation's name the other lacks names a branch or subsidiary
+#: ("Banco Santander México S.A." / "Banco Santander S.A."); two different places, two.
+PLACE_EXTRA_FACTOR = 0.8
+PLACE_CONFLICT_FACTOR = 0.6
+#: When one name is wholly found in the other (every word of it, two or more), the other's
+#: extra words weigh this much: a customer record with more given names than the list
+#: ("Anjem Iftikhar Choudary Mahmood" / "ANJEM CHOUDARY") is still the listed person.
+CONTAINED_EXTRA_WEIGHT = 0.3
+#: An acronym meets the words it abbreviates: "PLA" / "People's Liberation Army".
+ACRONYM_SIMILARITY = 0.8
+#: A last word cut off by a field length ("TACTICAL MISSILES ... JOINT STOCK COMPAN"): the
+#: prefix meets the word, when the name is as long as payment fields get (SWIFT name
+#: lines hold 35 characters) and the prefix is long enough to mean something.
+TRUNCATED_SIMILARITY = 0.95
+TRUNCATED_MIN = 4
+TRUNCATED_NAME_LENGTH = 30
 
 
 @dataclass(frozen=True)
@@ -55,6 +88,8 @@ class NameComparison:
     unmatched_query: tuple[str, ...]
     unmatched_candidate: tuple[str, ...]
     joined: bool = False
+    #: What lowered the score beyond the words' letters ("a series number on one side").
+    notes: tuple[str, ...] = ()
 
 
 def token_similarity(a: str, b: str) -> float:
@@ -72,18 +107,34 @@ def token_similarity(a: str, b: str) -> float:
         return 0.0
     # Optimal string alignment: two swapped letters ("Slaim"/"Salim") are one slip.
     similarity = OSA.normalized_similarity(a, b)
+    if similarity < VOWEL_VARIANT_SIMILARITY and _vowel_variants(a, b):
+        similarity = VOWEL_VARIANT_SIMILARITY
     return similarity if similarity >= TOKEN_FLOOR else 0.0
+
+
+_VOWELS = str.maketrans("", "", "aeiou")
+
+
+def _vowel_variants(a: str, b: str) -> bool:
+    """Same consonants, same last letter, length within one ("Barinova" / "Baranov" end
+    differently: a woman's and a man's surname)."""
+    return (
+        min(len(a), len(b)) >= VOWEL_VARIANT_MIN
+        and abs(len(a) - len(b)) <= 1
+        and a[-1] == b[-1]
+        and a.translate(_VOWELS) == b.translate(_VOWELS)
+    )
 
 
 def _weight(token: str, side_weight: float) -> float:
     patronymic = token.endswith(PATRONYMIC_MARK)
-    base = len(token.removesuffix(PATRONYMIC_MARK))
+    base = _letters(token.removesuffix(PATRONYMIC_MARK))
     return base * (UNMATCHED_PATRONYMIC_WEIGHT if patronymic else side_weight)
 
 
-#: Tokens that tell apart entities of one family: series and fund numbers ("Fund VIII" /
-#: "Fund IX", "Solutions II"). They must agree exactly.
-_MARKER = re.compile(r"^([ivxl]+|\d+)$")
+def _letters(token: str) -> float:
+    """How much a word weighs: its length, little for a particle."""
+    return len(token) * PARTICLE_WEIGHT if token in PARTICLES else float(len(token))
 
 
 def compare_names(
@@ -99,64 +150,170 @@ def compare_names(
         return NameComparison(0.0, (), q, c)
     if query.glyphs and candidate.glyphs and query.glyphs != candidate.glyphs:
         return NameComparison(0.0, (), q, c)
+    if organisation and _acronym(q, c):
+        return NameComparison(ACRONYM_SIMILARITY, (TokenPair(q[0], " ".join(c), 1.0),), (), ())
+    aligned = _align(q, c, truncated=len(query.original) >= TRUNCATED_NAME_LENGTH)
+    pairs = [TokenPair(q[i], c[j], similarity) for i, j, similarity in aligned]
+    used_q = {i for i, _, _ in aligned}
+    used_c = {j for _, j, _ in aligned}
+    # Squared, so one word that is merely close among exact ones (Henriksen/Frederiksen)
+    # costs more than its share of letters: such names are usually different people.
+    matched = sum(_pair_weight(p) * p.similarity**2 for p in pairs)
+    total = sum(_pair_weight(p) for p in pairs)
+    left_q = tuple(t for i, t in enumerate(q) if i not in used_q)
+    left_c = tuple(t for j, t in enumerate(c) if j not in used_c)
+    listed_weight = UNMATCHED_QUERY_WEIGHT if organisation else UNMATCHED_LISTED_WEIGHT
+    query_weight = 1.0 if organisation else UNMATCHED_QUERY_WEIGHT
+    # In an organisation's name a series number is weighed by `_penalty`, not by letters.
+    weighed_q = tuple(t for t in left_q if not (organisation and SERIES.match(t)))
+    weighed_c = tuple(t for t in left_c if not (organisation and SERIES.match(t)))
+    if _names_conflict(weighed_q, weighed_c):
+        # A name on each side without a partner is a disagreement, not a dropped part:
+        # Yuri and Mikhail Valentinovich Kovalchuk are brothers, not one man.
+        listed_weight = query_weight = CONFLICT_WEIGHT
+    elif not organisation and len(pairs) >= 2 and not (left_q and left_c):
+        listed_weight = query_weight = CONTAINED_EXTRA_WEIGHT
+    total += sum(_weight(t, query_weight) for t in weighed_q)
+    total += sum(_weight(t, listed_weight) for t in weighed_c)
+    score = matched / total if total else 0.0
+    if pairs and all(min(len(p.query), len(p.candidate)) == 1 for p in pairs):
+        score *= INITIALS_ONLY_FACTOR
+    joined = _joined_similarity(query, candidate) * JOINED_DISCOUNT
+    result = (
+        NameComparison(joined, (), left_q, left_c, joined=True)
+        if joined > score
+        else NameComparison(score, tuple(pairs), left_q, left_c)
+    )
+    factor, notes = _penalty(query, candidate, aligned, organisation, places=not result.joined)
+    if not notes:
+        return result
+    return replace(result, score=result.score * factor, notes=tuple(notes))
+
+
+def _align(
+    q: tuple[str, ...], c: tuple[str, ...], truncated: bool = False
+) -> list[tuple[int, int, float]]:
+    """Pair the words of two names one to one, most similar pairs first."""
+    cut = len(q) - 1 if truncated else -1
     scored = sorted(
-        ((token_similarity(a, b), i, j) for i, a in enumerate(q) for j, b in enumerate(c)),
+        ((_similarity(a, b, i == cut), i, j) for i, a in enumerate(q) for j, b in enumerate(c)),
         reverse=True,
     )
     used_q: set[int] = set()
     used_c: set[int] = set()
-    pairs: list[TokenPair] = []
+    aligned = []
     for similarity, i, j in scored:
         if similarity <= 0 or i in used_q or j in used_c:
             continue
         used_q.add(i)
         used_c.add(j)
-        pairs.append(TokenPair(q[i], c[j], similarity))
-    # Squared, so one word that is merely close among exact ones (Henriksen/Frederiksen)
-    # costs more than its share of letters: such names are usually different people.
-    matched = sum((len(p.query) + len(p.candidate)) / 2 * p.similarity**2 for p in pairs)
-    total = sum((len(p.query) + len(p.candidate)) / 2 for p in pairs)
-    left_q = tuple(t for i, t in enumerate(q) if i not in used_q)
-    left_c = tuple(t for j, t in enumerate(c) if j not in used_c)
-    listed_weight = UNMATCHED_QUERY_WEIGHT if organisation else UNMATCHED_LISTED_WEIGHT
-    query_weight = 1.0 if organisation else UNMATCHED_QUERY_WEIGHT
-    if _names_conflict(left_q, left_c):
-        # A name on each side without a partner is a disagreement, not a dropped part:
-        # Yuri and Mikhail Valentinovich Kovalchuk are brothers, not one man.
-        listed_weight = query_weight = CONFLICT_WEIGHT
-    total += sum(_weight(t, query_weight) for t in left_q)
-    total += sum(_weight(t, listed_weight) for t in left_c)
-    score = matched / total if total else 0.0
-    if any(_MARKER.match(t) for t in left_q + left_c):
-        score *= MARKER_MISMATCH_FACTOR
-    if pairs and all(min(len(p.query), len(p.candidate)) == 1 for p in pairs):
-        score *= INITIALS_ONLY_FACTOR
-    joined = _joined_similarity(q, c) * JOINED_DISCOUNT
-    if joined > score:
-        return NameComparison(joined, (), left_q, left_c, joined=True)
-    return NameComparison(score, tuple(pairs), left_q, left_c)
+        aligned.append((i, j, similarity))
+    return aligned
+
+
+def _similarity(a: str, b: str, last: bool) -> float:
+    similarity = token_similarity(a, b)
+    if last and similarity < TRUNCATED_SIMILARITY and len(a) >= TRUNCATED_MIN and b.startswith(a):
+        return TRUNCATED_SIMILARITY
+    return similarity
+
+
+def _pair_weight(pair: TokenPair) -> float:
+    return (_letters(pair.query) + _letters(pair.candidate)) / 2
+
+
+def _acronym(q: tuple[str, ...], c: tuple[str, ...]) -> bool:
+    """``q`` is one word made of the first letters of ``c``'s words ("PLA")."""
+    words = [t for t in c if t not in PARTICLES]
+    return (
+        len(q) == 1
+        and 2 <= len(q[0]) <= 6
+        and len(words) == len(q[0])
+        and q[0] == "".join(t[0] for t in words)
+    )
+
+
+def _penalty(
+    query: NameForm,
+    candidate: NameForm,
+    aligned: list[tuple[int, int, float]],
+    organisation: bool,
+    places: bool,
+) -> tuple[float, list[str]]:
+    """What the unmatched words say against the match: a factor on the score, and why."""
+    left_q = set(range(len(query.tokens))) - {i for i, _, _ in aligned}
+    left_c = set(range(len(candidate.tokens))) - {j for _, j, _ in aligned}
+    found: list[tuple[float, str]] = []
+    series_q = any(SERIES.match(query.tokens[i]) for i in left_q)
+    series_c = any(SERIES.match(candidate.tokens[j]) for j in left_c)
+    if organisation and series_q and series_c:
+        found.append((SERIES_SIBLING_FACTOR, "different numbers of one series"))
+    elif organisation and (series_q or series_c):
+        found.append((SERIES_EXTRA_FACTOR, "a series number on one side only"))
+    if _lineage(query, left_q) and _lineage(candidate, left_c):
+        found.append((LINEAGE_CONFLICT_FACTOR, "different patronymics or fathers' names"))
+    if (
+        query.fathers
+        and candidate.fathers
+        and any((i in query.fathers) != (j in candidate.fathers) for i, j, _ in aligned)
+    ):
+        found.append((LINEAGE_SWAP_FACTOR, "a father's name met a given name"))
+    if organisation and places:
+        extra_q, extra_c = query.places & left_q, candidate.places & left_c
+        if extra_q and extra_c:
+            found.append((PLACE_CONFLICT_FACTOR, "different places in the names"))
+        elif extra_q or extra_c:
+            found.append((PLACE_EXTRA_FACTOR, "a place in one name only (branch or subsidiary?)"))
+    factor = 1.0
+    for value, _ in found:
+        factor *= value
+    return factor, [f"{why} (x{value:.2f})" for value, why in found]
+
+
+def _lineage(form: NameForm, left: set[int]) -> bool:
+    """An unmatched patronymic or father's name."""
+    return any(form.tokens[i].endswith(PATRONYMIC_MARK) or i in form.fathers for i in left)
 
 
 def _names_conflict(left_q: tuple[str, ...], left_c: tuple[str, ...]) -> bool:
+    """A name or initial on each side without a partner ("Hans O. Friedrich" / "Hans
+    Joachim Friedrich": an initial that fits no name is another name)."""
+
     def named(tokens: tuple[str, ...]) -> bool:
-        return any(len(t) > 1 and not t.endswith(PATRONYMIC_MARK) for t in tokens)
+        return any(not t.endswith(PATRONYMIC_MARK) and t not in PARTICLES for t in tokens)
 
     return named(left_q) and named(left_c)
 
 
-def _joined_similarity(q: tuple[str, ...], c: tuple[str, ...]) -> float:
-    a = "".join(t.removesuffix(PATRONYMIC_MARK) for t in q)
-    b = "".join(t.removesuffix(PATRONYMIC_MARK) for t in c)
-    if len(q) == len(c) == 1 or min(len(a), len(b)) < 6:
-        return 0.0  # single words were already compared; short strings match too easily
-    similarity = OSA.normalized_similarity(a, b)
-    return similarity if similarity >= 0.9 else 0.0
+def _joined_similarity(query: NameForm, candidate: NameForm) -> float:
+    """Similarity of the two names written as one word, for merged or split words.
+
+    Only for names with different numbers of words ("Kazakh Telecom" / "Kazakhtelecom",
+    "Plat Ono Vich" / "Platonovich"): with as many words on both sides, the word-by-word
+    alignment already said everything, and one word of seven that differs ("al-Mosuli" /
+    "al-Qaduli") must not drown in the letters that agree.
+    """
+    q, c = query.tokens, candidate.tokens
+    if len(q) == len(c):
+        return 0.0
+    best = 0.0
+    for a, b in (
+        (
+            "".join(t.removesuffix(PATRONYMIC_MARK) for t in q),
+            "".join(t.removesuffix(PATRONYMIC_MARK) for t in c),
+        ),
+        (query.latin.replace(" ", ""), candidate.latin.replace(" ", "")),
+    ):
+        if min(len(a), len(b)) >= 6:  # short strings match too easily
+            best = max(best, OSA.normalized_similarity(a, b))
+    return best if best >= 0.9 else 0.0
 
 
 def explain_names(comparison: NameComparison) -> str:
     """Which words met which, in a sentence."""
+    notes = "".join(f"; {note}" for note in comparison.notes)
     if comparison.joined:
-        return "the names agree when written as one word"
+        return "the names agree when written as one word" + notes
     parts = []
     for pair in comparison.pairs:
         a, b = _show(pair.query), _show(pair.candidate)
@@ -165,7 +322,7 @@ def explain_names(comparison: NameComparison) -> str:
     missing = [_show(t) for t in comparison.unmatched_query + comparison.unmatched_candidate]
     if missing:
         text += f"; unmatched: {', '.join(missing)}"
-    return text
+    return text + notes
 
 
 def _show(token: str) -> str:
