@@ -184,3 +184,41 @@ def test_cli_load_exposure_compute(
     assert run("ownership", "load", str(bad)) == 2
     assert capsys.readouterr().err.strip().endswith("share_pct 'abc' is not a percentage 0-100")
     assert compute_exposures(store, "ofac")
+
+
+@pytest.mark.shared
+def test_real_sdn_list_linked_by_inn_and_by_name(shared_data: Path, tmp_path: Path) -> None:
+    """The real SDN list (2024-05-03): a Russian company named in Cyrillic with its INN,
+    and an oligarch named without any id, both found on it by screening."""
+    store = open_store()
+    load_list(store, shared_data / "sanctions" / "ofac" / "sdn_2024-05-03.csv")
+    lines = [
+        {
+            "id": "reg-pasit",
+            "schema": "Company",
+            "properties": {"name": ["АО «ПАСИТ»"], "innCode": ["7736185530"]},
+        },
+        {"id": "reg-gt", "schema": "Person", "properties": {"name": ["Gennady Timchenko"]}},
+        {"id": "reg-kz", "schema": "Company", "properties": {"name": ["Caspian Pipe Supply LLP"]}},
+        {
+            "id": "own-1",
+            "schema": "Ownership",
+            "properties": {"owner": ["reg-pasit"], "asset": ["reg-kz"], "percentage": ["26"]},
+        },
+        {
+            "id": "own-2",
+            "schema": "Ownership",
+            "properties": {"owner": ["reg-gt"], "asset": ["reg-kz"], "percentage": ["24%"]},
+        },
+    ]
+    path = tmp_path / "register.ftm.json"
+    path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n")
+    summary = load_ownership(store, path)
+    assert summary.linked_by_name == 2
+    [hit] = exposure_for("reg-kz", store=store)
+    assert hit.via == ["ofac-16666", "ofac-31412"]
+    assert hit.explanation == (
+        "AKTSIONERNOE OBSHCHESTVO PASIT (SDN) owns 26 % of Caspian Pipe Supply LLP; "
+        "Gennady Nikolayevich TIMCHENKO (SDN) owns 24 % of Caspian Pipe Supply LLP: "
+        "26 % + 24 % = 50 % ≥ 50 % → Caspian Pipe Supply LLP blocked under OFAC"
+    )

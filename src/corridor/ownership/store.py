@@ -58,6 +58,8 @@ LINK_THRESHOLD = 0.9
 #: At most this many list entries are taken as the same party (one per list it is on).
 MAX_ALSO = 8
 
+#: ``WHEN 'ownership' THEN 0 ...``: kind names to `corridor.ownership.graph` codes in SQL.
+_KIND_CASE = " ".join(f"WHEN '{name}' THEN {code}" for name, code in KIND_CODES.items())
 _HOLDING_COLUMNS = {
     "seq": "INTEGER",
     "owner": "VARCHAR",
@@ -387,7 +389,8 @@ def build_graph(store: Store, as_of: date | None = None) -> StoredGraph | None:
     ids = [str(r[0]) for r in con.execute("SELECT id FROM n ORDER BY ix").fetchall()]
     cols = con.execute(
         "SELECT no.ix AS owner, na.ix AS asset, coalesce(e.share, 'NaN'::DOUBLE) AS share,"
-        " e.kind FROM e JOIN n no ON no.id = e.o JOIN n na ON na.id = e.a"
+        f" CASE e.kind {_KIND_CASE} END::TINYINT AS kind"
+        " FROM e JOIN n no ON no.id = e.o JOIN n na ON na.id = e.a"
     ).fetchnumpy()
     names = dict(con.execute("SELECT party_id, name FROM p WHERE name <> ''").fetchall())
     canonical = con.execute(
@@ -405,13 +408,12 @@ def build_graph(store: Store, as_of: date | None = None) -> StoredGraph | None:
         if also:
             aliases.setdefault(node, {node}).update(also.split(";"))
     labels = [listed[i].caption if i in listed else names.get(i, i) for i in ids]
-    kinds = np.asarray([KIND_CODES[k] for k in cols["kind"].tolist()], dtype=np.int8)
     graph = OwnershipGraph(
         ids,
         labels,
         np.asarray(cols["owner"], dtype=np.int32),
         np.asarray(cols["asset"], dtype=np.int32),
         np.asarray(cols["share"], dtype=np.float64),
-        kinds,
+        np.asarray(cols["kind"], dtype=np.int8),
     )
     return StoredGraph(graph, listed, links, aliases)
