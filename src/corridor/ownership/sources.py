@@ -93,7 +93,7 @@ ID_PROPERTIES = (
 _PERCENT = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*%?\s*$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Holding:
     """One holding or control relation, with where it was read."""
 

@@ -22,7 +22,7 @@ import csv
 import hashlib
 import json
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -200,7 +200,7 @@ def load_ownership(
     the others, when ``match_names``, by screening their name and identifiers at
     `LINK_THRESHOLD`. The link, its score and its reason are stored with the party.
     """
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = _sha256(path)
     done = manifests()
     for manifest in done:
         if manifest["sha256"] == digest:
@@ -229,6 +229,14 @@ def load_ownership(
     )
     _write(seq, data, links, digest, summary, active_version_key(store))
     return summary
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _link(
@@ -262,7 +270,7 @@ def _write(
     folder = ownership_dir()
     folder.mkdir(parents=True, exist_ok=True)
     stem = folder / f"{seq:06d}"
-    holdings = [
+    holdings = (
         [
             seq,
             h.owner,
@@ -276,7 +284,7 @@ def _write(
             h.record,
         ]
         for h in data.holdings
-    ]
+    )
     parties = []
     for party in data.parties.values():
         link = links.get(party.id, Link("", 0.0, ""))
@@ -301,7 +309,7 @@ def _write(
     partial.replace(stem.with_suffix(".json"))
 
 
-def _to_parquet(rows: list[list[Any]], columns: dict[str, str], target: Path) -> None:
+def _to_parquet(rows: Iterable[list[Any]], columns: dict[str, str], target: Path) -> None:
     """Rows -> Parquet through a temporary CSV that DuckDB reads with fixed types."""
     partial = target.with_suffix(".partial")
     with tempfile.NamedTemporaryFile("w", suffix=".csv", newline="", delete=False) as tmp:
