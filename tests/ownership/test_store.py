@@ -11,7 +11,7 @@ import pytest
 
 from corridor.cli import main
 from corridor.errors import CorridorError
-from corridor.ownership.exposure import compute_exposures, exposure_for
+from corridor.ownership.exposure import compute_exposures, exposure_for, not_exposed_reasons
 from corridor.ownership.sources import read_ownership_file
 from corridor.ownership.store import load_ownership, manifests
 from corridor.store import Store, open_store
@@ -65,6 +65,10 @@ def test_kazakh_counterparty_blocked_through_oligarch_and_his_company(store: Sto
 def test_share_sold_before_the_date_does_not_count_after_it(store: Store) -> None:
     load_ownership(store, HOLDINGS)
     assert exposure_for("kz-bin-990440033333", store=store) == []
+    assert not_exposed_reasons("kz-bin-990440033333", "ofac", store=store) == {
+        "ofac": "Blocked persons own 0 % of Sber Leasing Kazakhstan JSC < 50 % "
+        "→ Sber Leasing Kazakhstan JSC not blocked under OFAC"
+    }
     [hit] = exposure_for("kz-bin-990440033333", store=store, as_of=date(2021, 6, 1))
     assert hit.via == ["ofac-900001"]
 

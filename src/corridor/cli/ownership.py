@@ -13,7 +13,7 @@ from rich.table import Table
 
 from corridor.cli.render import console
 from corridor.errors import CorridorError
-from corridor.ownership.exposure import compute_exposures, exposure_for
+from corridor.ownership.exposure import compute_exposures, exposure_for, not_exposed_reasons
 from corridor.ownership.store import load_ownership
 from corridor.store import open_store
 
@@ -71,13 +71,13 @@ def exposure(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Is ENTITY exposed through ownership or control, under which regime, and why."""
-    found = exposure_for(entity, regime, store=open_store(), as_of=_as_of(as_of))
+    store, when = open_store(), _as_of(as_of)
+    found = exposure_for(entity, regime, store=store, as_of=when)
     if as_json:
         typer.echo(json.dumps([e.to_dict() for e in found], ensure_ascii=False, indent=2))
         return
     if not found:
         console.print(f"{entity}: not exposed through ownership or control", soft_wrap=True)
-        return
     for item in found:
         owners = ", ".join(f"{o['name']} ({o['entity_id']})" for o in item.listed_owners)
         console.print(
@@ -86,6 +86,9 @@ def exposure(
             soft_wrap=True,
         )
         console.print(f"  {item.explanation}", soft_wrap=True)
+    for name, reason in not_exposed_reasons(entity, regime, store=store, as_of=when).items():
+        if not any(e.regime == name for e in found):
+            console.print(f"{name.upper()} not exposed: {reason}", soft_wrap=True)
 
 
 @ownership_app.command("compute")

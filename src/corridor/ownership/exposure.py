@@ -127,6 +127,14 @@ class OwnershipAnalysis:
             links=links,
         )
 
+    def why_not(self, node: int, regimes: tuple[str, ...] = REGIMES) -> dict[str, str]:
+        """For each regime under which ``node`` is not exposed, the reason in words."""
+        return {
+            regime: explain(self.results[regime], node)
+            for regime in regimes
+            if not self.results[regime].exposed[node]
+        }
+
     def all_exposures(self, regimes: tuple[str, ...] = REGIMES) -> list[Exposure]:
         out = []
         for regime in regimes:
@@ -214,6 +222,24 @@ def exposure_for(
     if found is None or node is None:
         return []
     return found.exposures(node, regimes)
+
+
+def not_exposed_reasons(
+    entity_id: str,
+    regime: str | None = None,
+    *,
+    store: Store | None = None,
+    as_of: date | None = None,
+) -> dict[str, str]:
+    """Why ``entity_id`` is not exposed, per regime (empty when it is unknown)."""
+    from corridor.store import open_store
+
+    regimes = _regimes(regime)
+    found = analysis(store or open_store(), as_of)
+    node = found.stored.node_of(entity_id) if found is not None else None
+    if found is None or node is None:
+        return {}
+    return found.why_not(node, regimes)
 
 
 def compute_exposures(

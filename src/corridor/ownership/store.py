@@ -392,7 +392,8 @@ def build_graph(store: Store, as_of: date | None = None) -> StoredGraph | None:
     )
     con.execute(
         "CREATE TEMP TABLE n AS SELECT id, (row_number() OVER (ORDER BY id) - 1)::INTEGER AS ix"
-        " FROM (SELECT o AS id FROM e UNION SELECT a FROM e)"
+        " FROM (SELECT o AS id FROM e UNION SELECT a FROM e"
+        " UNION SELECT coalesce(entity_id, party_id) FROM p)"
     )
     ids = [str(r[0]) for r in con.execute("SELECT id FROM n ORDER BY ix").fetchall()]
     cols = con.execute(
