@@ -19,10 +19,12 @@ so a crash leaves no half load visible: only loads with a manifest are read.
 from __future__ import annotations
 
 import csv
+import fcntl
 import hashlib
 import json
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -201,7 +203,15 @@ def load_ownership(
     `LINK_THRESHOLD`. The link, its score and its reason are stored with the party.
     """
     digest = _sha256(path)
-    done = manifests()
+    known = _already_loaded(manifests(), digest)
+    if known is not None:
+        return known
+    data = read_ownership_file(path)  # all checks before any lock or write
+    with _load_lock():
+        return _store_load(store, path, data, digest, match_names, linker)
+
+
+def _already_loaded(done: list[dict[str, Any]], digest: str) -> LoadSummary | None:
     for manifest in done:
         if manifest["sha256"] == digest:
             return LoadSummary(
@@ -214,7 +224,38 @@ def load_ownership(
                 int(manifest["linked_by_name"]),
                 created=False,
             )
-    data = read_ownership_file(path)
+    return None
+
+
+@contextmanager
+def _load_lock() -> Iterator[None]:
+    """One load at a time per ``$CORRIDOR_HOME``: two loads must not take one number.
+
+    ``flock`` is released by the kernel when the process ends, so a crashed load leaves
+    no stale lock behind.
+    """
+    folder = ownership_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ".lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _store_load(
+    store: Store,
+    path: Path,
+    data: OwnershipFile,
+    digest: str,
+    match_names: bool,
+    linker: Linker | None,
+) -> LoadSummary:
+    done = manifests()
+    known = _already_loaded(done, digest)  # loaded meanwhile by another process
+    if known is not None:
+        return known
     listed = listed_entities(store)
     links = _link(data, listed, linker or (screening_linker(store) if match_names else None))
     seq = max((int(m["seq"]) for m in done), default=0) + 1
