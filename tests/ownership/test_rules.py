@@ -299,3 +299,23 @@ def test_pct_formatting() -> None:
     assert pct(50) == "50 %"
     assert pct(33.333333) == "33.33 %"
     assert pct(10.5) == "10.5 %"
+
+
+def test_intermediate_named_once_and_explained_before_use() -> None:
+    edges = [own("P", "C", 60), own("C", "D", 30), own("C", "E", 60), own("E", "D", 30)]
+    blocked, text = verdict(run("ofac", edges, {"P"}), "D")
+    assert blocked
+    assert text == (
+        "P (SDN) owns 60 % of C; C, blocked, owns 60 % of E; C owns 30 % of D; "
+        "E, blocked, owns 30 % of D: 30 % + 30 % = 60 % ≥ 50 % → D blocked under OFAC"
+    )
+
+
+def test_intermediate_owned_jointly_shows_its_own_sum() -> None:
+    edges = [own("X", "A", 25), own("Y", "A", 25), own("A", "B", 50)]
+    blocked, text = verdict(run("ofac", edges, {"X", "Y"}), "B")
+    assert blocked
+    assert text == (
+        "X (SDN) owns 25 % of A; Y (SDN) owns 25 % of A (25 % + 25 % = 50 % ≥ 50 %); "
+        "A, blocked, owns 50 % of B: 50 % ≥ 50 % → B blocked under OFAC"
+    )

@@ -75,6 +75,9 @@ class _Writer:
                 return self.name(node)
             self.introduced.add(node)
             return f"{self.name(node)} ({LISTED_LABEL[self.result.regime]})"
+        if node in self.introduced:
+            return self.name(node)
+        self.introduced.add(node)
         if self.root is not None:
             return f"{self.name(node)}, controlled by {self.name(self.root)},"
         return f"{self.name(node)}, {EXPOSED_WORD[self.result.regime]},"
