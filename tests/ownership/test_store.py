@@ -79,7 +79,7 @@ def test_party_linked_to_the_list_by_name(store: Store) -> None:
     [hit] = exposure_for("kz-bin-210540055555", store=store)
     # Kasymov's right to appoint the board is control, not ownership: not in the path.
     assert hit.via == ["ofac-900002"]
-    assert hit.links["ofac-900002"].startswith("name: name 'STEPPE GATE TRADING LLP'")
+    assert hit.links["ofac-900002"].startswith("screening: name 'STEPPE GATE TRADING LLP'")
     assert hit.explanation.endswith("50 % ≥ 50 % → Steppe Freight LLP blocked under OFAC")
     without = load_ownership(store, HOLDINGS)
     assert not without.created
@@ -226,3 +226,9 @@ def test_real_sdn_list_linked_by_inn_and_by_name(shared_data: Path, tmp_path: Pa
         "Gennady Nikolayevich TIMCHENKO (SDN) owns 24 % of Caspian Pipe Supply LLP: "
         "26 % + 24 % = 50 % ≥ 50 % → Caspian Pipe Supply LLP blocked under OFAC"
     )
+    # A CSV names parties by register ids only: the INN inside the id links it.
+    csv_path = write(tmp_path, "ru-inn-7736185530,,kz-2,Aral Parts LLP,50,participant,,,egrul\n")
+    assert load_ownership(store, csv_path).linked_by_name == 1
+    [hit] = exposure_for("kz-2", store=store)
+    assert hit.via == ["ofac-31412"]
+    assert hit.links["ofac-31412"].startswith("screening: ")

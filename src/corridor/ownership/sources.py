@@ -90,6 +90,8 @@ ID_PROPERTIES = (
     "leiCode",
     "imoNumber",
 )
+#: 10 digits (Russian INN of a company), 12 (Kazakh IIN/BIN, INN of a person), 13 (OGRN).
+_REGISTER_NUMBER = re.compile(r"(?<!\d)(?:\d{13}|\d{12}|\d{10})(?!\d)")
 _PERCENT = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*%?\s*$")
 
 
@@ -182,6 +184,16 @@ def role_kind(path: Path, role: str, line: int | str) -> str:
     return kind
 
 
+def _id_numbers(party_id: str) -> list[str]:
+    """A register number inside a CSV id (``kz-bin-190240011111``, ``7736185530``).
+
+    Screening parses it as an IIN/BIN, INN or OGRN with its checksum, so a number that
+    is none of these is simply not used; a valid one links the party decisively, or
+    keeps it apart from a listed namesake with a different number.
+    """
+    return _REGISTER_NUMBER.findall(party_id)[:1]
+
+
 def read_ownership_csv(path: Path) -> OwnershipFile:
     """The plain CSV: ``owner_id, owner_name, asset_id, asset_name, share_pct, role,
     start_date, end_date, source`` (names, role, dates and source may be empty)."""
@@ -230,7 +242,7 @@ def read_ownership_csv(path: Path) -> OwnershipFile:
             )
         )
         for pid, name in ((owner, get(row, "owner_name")), (asset, get(row, "asset_name"))):
-            party = parties.setdefault(pid, Party(pid))
+            party = parties.setdefault(pid, Party(pid, identifiers=_id_numbers(pid)))
             party.name = party.name or name
     if not holdings:
         raise CorridorError.at(path, "holds no ownership rows")

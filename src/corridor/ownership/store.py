@@ -296,7 +296,7 @@ def _link(
             if found:
                 entity_id, score, why = found[0]
                 also = [m[0] for m in found[1:]]
-                links[party.id] = Link(entity_id, score, f"name: {why}", also)
+                links[party.id] = Link(entity_id, score, f"screening: {why}", also)
     return links
 
 
