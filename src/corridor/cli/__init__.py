@@ -13,6 +13,7 @@ import typer
 
 from corridor.cli.demo import demo
 from corridor.cli.lists import lists_app
+from corridor.cli.ownership import ownership_app
 from corridor.cli.screen import screen_app
 from corridor.errors import CorridorError
 
@@ -24,6 +25,7 @@ app = typer.Typer(
 )
 app.add_typer(lists_app, name="lists")
 app.add_typer(screen_app, name="screen")
+app.add_typer(ownership_app, name="ownership")
 app.command("demo")(demo)
 
 

@@ -1,0 +1,1 @@
+"""Ownership and control: who is sanctioned through whom (OFAC, EU, UK rules)."""
