@@ -1,0 +1,137 @@
+"""AIS tables as Parquet files under ``$CORRIDOR_HOME/fleet/``, queried with DuckDB.
+
+Each load writes one Parquet file per table (``positions/load-000001.parquet``,
+``static/load-000001.parquet``) and appends its `LoadReport` to ``loads.json``; the
+file is written to a temporary name and renamed, so a failed load leaves nothing
+half-written. Queries read every file of a table at once through a DuckDB view.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+
+from corridor.errors import CorridorError
+from corridor.fleet.records import POSITION_COLUMNS, STATIC_COLUMNS, Batch, Columns
+from corridor.settings import get_settings
+
+TABLES = {"positions": POSITION_COLUMNS, "static": STATIC_COLUMNS}
+
+
+class FleetStore:
+    """The AIS data directory."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root if root is not None else get_settings().home / "fleet"
+
+    # --- writing --------------------------------------------------------------------------
+
+    def add(self, batch: Batch) -> int:
+        """Store one load; returns its id."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        loads = self.loads()
+        load_id = max((int(x["id"]) for x in loads), default=0) + 1
+        con = duckdb.connect()
+        try:
+            for table, columns in (("positions", batch.positions), ("static", batch.statics)):
+                if len(columns):
+                    self._write(con, table, columns, load_id)
+        finally:
+            con.close()
+        entry = {"id": load_id, **batch.report.as_dict()}
+        self._write_loads([*loads, entry])
+        return load_id
+
+    def write_arrays(self, table: str, arrays: dict[str, np.ndarray[Any, Any]], name: str) -> Path:
+        """Write ready-made column arrays (the simulator and the benchmark use this)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect()
+        try:
+            return self._copy(con, table, arrays, name)
+        finally:
+            con.close()
+
+    def _write(self, con: duckdb.DuckDBPyConnection, table: str, cols: Columns, load: int) -> Path:
+        arrays: dict[str, np.ndarray[Any, Any]] = {}
+        for name, kind in cols.schema.items():
+            values = cols.data[name]
+            if kind == "DOUBLE":
+                arrays[name] = np.array([np.nan if v is None else v for v in values], dtype=float)
+            else:
+                arrays[name] = np.array(values, dtype=object)
+        return self._copy(con, table, arrays, f"load-{load:06d}")
+
+    def _copy(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        table: str,
+        arrays: dict[str, np.ndarray[Any, Any]],
+        name: str,
+    ) -> Path:
+        schema = TABLES[table]
+        folder = self.root / table
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{name}.parquet"
+        tmp = folder / f".{name}.parquet.tmp"
+        con.register("_batch", arrays)
+        select = ", ".join(
+            f"CAST({c} AS {t}) AS {c}" if c in arrays else f"CAST(NULL AS {t}) AS {c}"
+            for c, t in schema.items()
+        )
+        con.execute(
+            f"COPY (SELECT {select} FROM _batch) TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)"
+        )
+        con.unregister("_batch")
+        os.replace(tmp, target)
+        return target
+
+    def _write_loads(self, loads: list[dict[str, Any]]) -> None:
+        tmp = self.root / ".loads.json.tmp"
+        tmp.write_text(json.dumps(loads, indent=1), encoding="utf-8")
+        os.replace(tmp, self.root / "loads.json")
+
+    def clear(self) -> None:
+        """Forget every load (``fleet load --replace``)."""
+        for table in TABLES:
+            for path in (self.root / table).glob("*.parquet"):
+                path.unlink()
+        if (self.root / "loads.json").exists():
+            (self.root / "loads.json").unlink()
+
+    # --- reading --------------------------------------------------------------------------
+
+    def loads(self) -> list[dict[str, Any]]:
+        path = self.root / "loads.json"
+        if not path.exists():
+            return []
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise CorridorError.at(path, f"unreadable load log: {exc}") from exc
+        return list(data)
+
+    def has(self, table: str) -> bool:
+        return any((self.root / table).glob("*.parquet"))
+
+    def connect(self, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+        """An in-memory DuckDB with views ``positions`` and ``static`` over the Parquet."""
+        con = duckdb.connect()
+        if threads:
+            con.execute(f"SET threads = {int(threads)}")
+        for table, schema in TABLES.items():
+            if self.has(table):
+                glob = (self.root / table / "*.parquet").as_posix()
+                con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{glob}')")
+            else:
+                cols = ", ".join(f"CAST(NULL AS {t}) AS {c}" for c, t in schema.items())
+                con.execute(f"CREATE VIEW {table} AS SELECT {cols} WHERE false")
+        return con
+
+    def require_positions(self) -> None:
+        if not self.has("positions"):
+            raise CorridorError("no AIS loaded yet: run `corridor fleet load PATH` first")
