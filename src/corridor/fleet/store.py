@@ -62,8 +62,9 @@ class FleetStore:
             values = cols.data[name]
             if kind == "DOUBLE":
                 arrays[name] = np.array([np.nan if v is None else v for v in values], dtype=float)
-            else:
+            elif any(v is not None for v in values):
                 arrays[name] = np.array(values, dtype=object)
+            # an all-None column is written as typed NULLs by `_copy`
         return self._copy(con, table, arrays, f"load-{load:06d}")
 
     def _copy(
@@ -79,6 +80,8 @@ class FleetStore:
         target = folder / f"{name}.parquet"
         tmp = folder / f".{name}.parquet.tmp"
         con.register("_batch", arrays)
+        if not arrays:
+            raise ValueError("nothing to write")
         select = ", ".join(
             f"CAST({c} AS {t}) AS {c}" if c in arrays else f"CAST(NULL AS {t}) AS {c}"
             for c, t in schema.items()
