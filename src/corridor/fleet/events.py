@@ -94,7 +94,9 @@ def iso(ts: float | None) -> str:
     return datetime.fromtimestamp(ts, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+def _rows(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
+) -> list[dict[str, Any]]:
     result = con.execute(sql, params or [])
     names = [d[0] for d in result.description or []]
     return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
@@ -138,7 +140,9 @@ def gaps(
     ``min_hours`` below 6 is raised to 6: shorter silences are not off/on events in GFW's
     definition.
     """
-    floor = max(params.gap_min_hours, min_hours if min_hours is not None else params.gap_candidate_hours)
+    floor = max(
+        params.gap_min_hours, min_hours if min_hours is not None else params.gap_candidate_hours
+    )
     dist = _dist_sql("lat", "lon", "lat2", "lon2")
     rows = _rows(
         con,
@@ -244,7 +248,9 @@ def resample(con: duckdb.DuckDBPyConnection, params: Params = DEFAULT) -> None:
     con.execute("DROP TABLE rs0")
 
 
-def anchorages(con: duckdb.DuckDBPyConnection, params: Params = DEFAULT) -> list[tuple[float, float]]:
+def anchorages(
+    con: duckdb.DuckDBPyConnection, params: Params = DEFAULT
+) -> list[tuple[float, float]]:
     """Centres of ~1 km cells where at least ``anchorage_min_vessels`` distinct vessels sat
     still: GFW's anchorage idea, found in the loaded data."""
     return [

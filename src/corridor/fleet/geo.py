@@ -104,9 +104,9 @@ def distance_from_shore_nm(lat: float, lon: float) -> float:
     if land[row, col]:
         return 0.0
     reach_deg = MAX_SHORE_NM / 60.0
-    dr = int(math.ceil(reach_deg / step)) + 1
+    dr = math.ceil(reach_deg / step) + 1
     coslat = max(math.cos(math.radians(lat)), 0.05)
-    dc = min(int(math.ceil(reach_deg / coslat / step)) + 1, cols // 2)
+    dc = min(math.ceil(reach_deg / coslat / step) + 1, cols // 2)
     r0, r1 = max(row - dr, 0), min(row + dr + 1, rows)
     col_idx = np.arange(col - dc, col + dc + 1) % cols
     window = land[r0:r1][:, col_idx]

@@ -50,7 +50,9 @@ def identities(con: duckdb.DuckDBPyConnection, params: Params = DEFAULT) -> list
     out: list[dict[str, Any]] = []
     ident = {r["mmsi"]: r for r in _rows(con, "SELECT mmsi, imo, name FROM ident")}
 
-    def add(mmsi: int | None, kind: str, detail: str, first: Any, last: Any, n: int, **kw: Any) -> None:
+    def add(
+        mmsi: int | None, kind: str, detail: str, first: Any, last: Any, n: int, **kw: Any
+    ) -> None:
         known = ident.get(mmsi, {})
         out.append(
             {
@@ -75,8 +77,14 @@ def identities(con: duckdb.DuckDBPyConnection, params: Params = DEFAULT) -> list
     )
     for row in seen:
         if not valid_ship_mmsi(row["mmsi"]):
-            add(row["mmsi"], "invalid_mmsi", "not a ship MMSI with an allocated MID",
-                row["t0"], row["t1"], row["n"])
+            add(
+                row["mmsi"],
+                "invalid_mmsi",
+                "not a ship MMSI with an allocated MID",
+                row["t0"],
+                row["t1"],
+                row["n"],
+            )
 
     statics = _rows(
         con,
@@ -92,27 +100,52 @@ def identities(con: duckdb.DuckDBPyConnection, params: Params = DEFAULT) -> list
         bad = sorted({r["imo"] for r in rows if r["imo"] and not valid_imo(r["imo"])})
         for imo in bad:
             times = [r["ts"] for r in rows if r["imo"] == imo]
-            add(mmsi, "invalid_imo", f"IMO {imo} fails the check digit",
-                _min(times), _max(times), len(times), imo=imo)
+            add(
+                mmsi,
+                "invalid_imo",
+                f"IMO {imo} fails the check digit",
+                _min(times),
+                _max(times),
+                len(times),
+                imo=imo,
+            )
         good = sorted({r["imo"] for r in rows if r["imo"] and valid_imo(r["imo"])})
         if len(good) > 1:
             times = [r["ts"] for r in rows if r["imo"] in good]
-            add(mmsi, "several_imos", "IMOs " + ", ".join(map(str, good)),
-                _min(times), _max(times), len(times))
+            add(
+                mmsi,
+                "several_imos",
+                "IMOs " + ", ".join(map(str, good)),
+                _min(times),
+                _max(times),
+                len(times),
+            )
         for imo in good:
             by_imo[imo][mmsi].extend(r["ts"] for r in rows if r["imo"] == imo)
 
     for imo, mmsis in sorted(by_imo.items()):
-        flags = {m: (flag_of(m).iso2 if flag_of(m) else "?") for m in mmsis}
+        flags = {m: _flag_code(m) for m in mmsis}
         if len(set(flags.values())) > 1:
             times = [t for ts in mmsis.values() for t in ts]
             detail = "; ".join(f"{m} ({f})" for m, f in sorted(flags.items()))
-            add(min(mmsis), "flag_change", f"IMO {imo} under MMSIs {detail}",
-                _min(times), _max(times), len(mmsis), imo=imo)
+            add(
+                min(mmsis),
+                "flag_change",
+                f"IMO {imo} under MMSIs {detail}",
+                _min(times),
+                _max(times),
+                len(mmsis),
+                imo=imo,
+            )
 
     _speeds(con, params, add)
     out.sort(key=lambda r: (r["mmsi"] if r["mmsi"] is not None else -1, r["anomaly"]))
     return out
+
+
+def _flag_code(mmsi: int) -> str:
+    flag = flag_of(mmsi)
+    return flag.iso2 if flag else "?"
 
 
 def _min(values: list[Any]) -> Any:
@@ -145,14 +178,28 @@ def _names(mmsi: int, rows: list[dict[str, Any]], add: Any) -> None:
     for _ts, key, name in named:
         counts[key] += 1
         labels.setdefault(key, name)
-    detail = ", ".join(f"{labels[k]} ({counts[k]})" for k in sorted(counts, key=lambda k: -counts[k]))
+    detail = ", ".join(
+        f"{labels[k]} ({counts[k]})" for k in sorted(counts, key=lambda k: -counts[k])
+    )
     times = [t for t, _k, _n in named]
     if len(runs) > len(distinct):
-        add(mmsi, "several_identities", f"{len(distinct)} names alternating: {detail}",
-            _min(times), _max(times), len(distinct))
+        add(
+            mmsi,
+            "several_identities",
+            f"{len(distinct)} names alternating: {detail}",
+            _min(times),
+            _max(times),
+            len(distinct),
+        )
     else:
-        add(mmsi, "name_change", " -> ".join(labels[k] for k in runs),
-            _min(times), _max(times), len(runs) - 1)
+        add(
+            mmsi,
+            "name_change",
+            " -> ".join(labels[k] for k in runs),
+            _min(times),
+            _max(times),
+            len(runs) - 1,
+        )
 
 
 def _speeds(con: duckdb.DuckDBPyConnection, params: Params, add: Any) -> None:
@@ -175,6 +222,11 @@ def _speeds(con: duckdb.DuckDBPyConnection, params: Params, add: Any) -> None:
         """,
     )
     for row in rows:
-        add(row["mmsi"], "impossible_speed",
+        add(
+            row["mmsi"],
+            "impossible_speed",
             f"{row['n']} jumps, up to {row['top_kn']:.0f} kn",
-            row["t0"], row["t1"], row["n"])
+            row["t0"],
+            row["t1"],
+            row["n"],
+        )

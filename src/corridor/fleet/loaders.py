@@ -50,7 +50,7 @@ _MIN_TS, _MAX_TS = datetime(2000, 1, 1, tzinfo=UTC).timestamp(), 4_102_444_800.0
 
 def open_text(path: Path) -> IO[str]:
     """Open ``path`` as text, gunzipping ``.gz``; a UTF-8 BOM is dropped."""
-    raw: IO[bytes] = gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")
+    raw: Any = gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")  # noqa: SIM115
     return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
 
 
@@ -336,7 +336,7 @@ def _expire(
 def _decode(sentence: AISSentence, ts: float | None, batch: Batch) -> None:
     report = batch.report
     try:
-        msg = sentence.decode()
+        msg: Any = sentence.decode()
     except (AISBaseException, ValueError, IndexError, KeyError, TypeError):
         report.rejected["undecodable"] += 1
         return
