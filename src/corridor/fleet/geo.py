@@ -3,7 +3,7 @@
 The land mask is the ``global-land-mask`` package's GLOBE-derived 1 km grid (21600 x 43200,
 ocean = True). Loading it whole costs about 1 GB, so it is read once, reduced to a
 ``_FACTOR``-times coarser grid where a cell is land if any of its 1 km pixels is, and
-that bit-packed grid (about 7 MB) is cached under ``$CORRIDOR_HOME/fleet/cache``.
+that bit-packed grid (about 7 MB) is cached in ``$CORRIDOR_CACHE_DIR``.
 Distance from shore is then the distance to the nearest land cell centre, searched in a
 window of `MAX_SHORE_NM` around the point. Nothing is downloaded at run time.
 """
@@ -54,7 +54,7 @@ def _mask_file() -> Path:
 @cache
 def land_grid() -> tuple[Array, float, float, float]:
     """(land bool grid, lat of row 0, lon of column 0, cell size in degrees); row 0 is south."""
-    cache_dir = get_settings().home / "fleet" / "cache"
+    cache_dir = get_settings().cache_dir
     cached = cache_dir / f"land_x{_FACTOR}.npz"
     if cached.exists():
         data = np.load(cached)

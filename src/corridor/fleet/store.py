@@ -57,14 +57,21 @@ class FleetStore:
             con.close()
 
     def _write(self, con: duckdb.DuckDBPyConnection, table: str, cols: Columns, load: int) -> Path:
+        # Typed arrays only: DuckDB scans float and unicode numpy arrays directly, while
+        # object arrays send it through a slow conversion path (seconds per call).
+        # Integers travel as float64 (exact below 2**53; MMSIs and IMOs are far below)
+        # with NaN for NULL; strings use "" for NULL (see `_copy`).
         arrays: dict[str, np.ndarray[Any, Any]] = {}
         for name, kind in cols.schema.items():
             values = cols.data[name]
-            if kind == "DOUBLE":
-                arrays[name] = np.array([np.nan if v is None else v for v in values], dtype=float)
-            elif any(v is not None for v in values):
-                arrays[name] = np.array(values, dtype=object)
-            # an all-None column is written as typed NULLs by `_copy`
+            if not any(v is not None for v in values):
+                continue  # written as typed NULLs by `_copy`
+            if kind == "VARCHAR":
+                arrays[name] = np.array(["" if v is None else str(v) for v in values], dtype=str)
+            else:
+                arrays[name] = np.array(
+                    [np.nan if v is None else v for v in values], dtype=np.float64
+                )
         return self._copy(con, table, arrays, f"load-{load:06d}")
 
     def _copy(
@@ -82,10 +89,7 @@ class FleetStore:
         con.register("_batch", arrays)
         if not arrays:
             raise ValueError("nothing to write")
-        select = ", ".join(
-            f"CAST({c} AS {t}) AS {c}" if c in arrays else f"CAST(NULL AS {t}) AS {c}"
-            for c, t in schema.items()
-        )
+        select = ", ".join(_column(c, t, arrays) for c, t in schema.items())
         con.execute(
             f"COPY (SELECT {select} FROM _batch) TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)"
         )
@@ -138,3 +142,12 @@ class FleetStore:
     def require_positions(self) -> None:
         if not self.has("positions"):
             raise CorridorError("no AIS loaded yet: run `corridor fleet load PATH` first")
+
+
+def _column(name: str, kind: str, arrays: dict[str, np.ndarray[Any, Any]]) -> str:
+    """The SELECT expression that types one column of a batch."""
+    if name not in arrays:
+        return f"CAST(NULL AS {kind}) AS {name}"
+    if kind == "VARCHAR" and arrays[name].dtype.kind == "U":
+        return f"NULLIF({name}, '') AS {name}"
+    return f"CAST({name} AS {kind}) AS {name}"
