@@ -14,7 +14,7 @@ from rich.table import Table
 
 from corridor.cli.render import console
 from corridor.errors import CorridorError
-from corridor.fleet import events, identities
+from corridor.fleet import events, identities, vessels
 from corridor.fleet.loaders import FORMATS, load_file
 from corridor.fleet.store import FleetStore
 
@@ -167,3 +167,37 @@ def identities_cmd(output: OutOpt) -> None:
     rows = identities.identities(_connect())
     n = write_csv(output, identities.ID_COLUMNS, rows)
     console.print(f"{n:,} identity anomalies -> {output}")
+
+
+@fleet_app.command("screen")
+def screen_cmd(
+    output: OutOpt,
+    lists: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--list",
+            "-l",
+            help="Vessel list file or folder (EU Annex XLII CSV, GUR export, FTM shadow-fleet "
+            "folder, imo,ofac,uk,eu cross-reference); repeatable.",
+        ),
+    ] = None,
+    no_store: Annotated[
+        bool, typer.Option("--no-store", help="Skip the sanctions lists loaded in the store.")
+    ] = False,
+) -> None:
+    """Every vessel seen in the AIS against every vessel list, by IMO, MMSI and name."""
+    con = _connect()
+    listed = [v for path in lists or [] for v in vessels.read_list(path)]
+    if not no_store:
+        listed.extend(vessels.store_vessels())
+    if not listed:
+        raise CorridorError(
+            "no vessel list: pass --list PATH or load sanctions lists with `corridor lists load`"
+        )
+    rows = vessels.screen(con, listed)
+    n = write_csv(output, vessels.HIT_COLUMNS, rows)
+    names = sorted({v.list_name for v in listed})
+    console.print(
+        f"{len(listed):,} listed vessels in {len(names)} lists ({', '.join(names)}); "
+        f"{n:,} hits on {len({r['mmsi'] for r in rows}):,} vessels -> {output}"
+    )
