@@ -60,3 +60,15 @@ def test_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[s
     bad.write_text("not ais\n")
     assert _run(["fleet", "load", str(bad)]) == 2
     assert _run(["fleet", "load", str(bad), "--format", "xyz"]) == 2
+
+
+def test_map_png_and_html(tmp_path: Path) -> None:
+    truth = simulate(tmp_path / "scenario.nmea")
+    assert _run(["fleet", "load", str(truth.path)]) == 0
+    png, page = tmp_path / "map.png", tmp_path / "map.html"
+    assert _run(["fleet", "map", "--mmsi", str(truth.dark_mmsi), "-o", str(png)]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert _run(["fleet", "map", "--mmsi", str(truth.encounter[0]), "-o", str(page)]) == 0
+    text = page.read_text()
+    assert "<svg" in text and "encounters" in text and "loitering" in text
+    assert _run(["fleet", "map", "--mmsi", "1", "-o", str(png)]) == 2

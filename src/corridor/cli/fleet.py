@@ -201,3 +201,18 @@ def screen_cmd(
         f"{len(listed):,} listed vessels in {len(names)} lists ({', '.join(names)}); "
         f"{n:,} hits on {len({r['mmsi'] for r in rows}):,} vessels -> {output}"
     )
+
+
+@fleet_app.command("map")
+def map_cmd(
+    mmsi: Annotated[int, typer.Option("--mmsi", help="The vessel to draw.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="map.png, map.svg or map.html (with events).")
+    ],
+) -> None:
+    """Draw a vessel's track, gaps, encounters and loitering over land."""
+    from corridor.fleet.maps import draw
+
+    counts = draw(_connect(), mmsi, output)
+    summary = ", ".join(f"{k} {v}" for k, v in counts.items())
+    console.print(f"MMSI {mmsi}: {summary} -> {output}")
