@@ -16,12 +16,12 @@ import duckdb
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-from corridor.errors import CorridorError  # noqa: E402
-from corridor.fleet import events  # noqa: E402
-from corridor.fleet.geo import land_grid  # noqa: E402
+from corridor.errors import CorridorError
+from corridor.fleet import events
+from corridor.fleet.geo import land_grid
 
 #: Degrees of margin around the track, so a coastline near it shows.
 _MARGIN = 1.0
