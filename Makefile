@@ -40,6 +40,7 @@ lint: install
 bench: install
 	$(BIN)/python bench/lists.py
 	$(BIN)/python bench/screening.py --speed
+	$(BIN)/python bench/fleet.py
 
 ## lock: re-pin every dependency to what is installed now
 lock:
