@@ -33,6 +33,27 @@ def test_vessel_lists_parse(shared_data: Path) -> None:
     zhuo = next(v for v in gur if v.imo == 9408683)
     assert {"ZHUO YUAN", "Profit", "Advantage Solar"} <= zhuo.names
     assert not any("(former)" in n for v in gur for n in v.names)
+    assert {v.list_name for v in gur} == {"ua_gur_vessels"}
+    assert 9347231 not in {v.imo for v in gur}  # delisted_from_gur
+
+
+@pytest.mark.shared
+def test_vessel_lists_load_as_sources(shared_data: Path) -> None:
+    store = open_store()
+    eu = load_list(
+        store,
+        shared_data
+        / VESSELS
+        / "eu_annex_xlii_dma/ImportversionListOfEUDesignatedVessels231025.csv",
+    )
+    assert (eu.version.list_name, str(eu.version.published)) == ("eu_annex_xlii", "2025-10-23")
+    assert eu.version.target_count == 556  # 557 rows, one IMO listed twice
+    gur = load_list(store, shared_data / VESSELS / "androm2018_gur_dma/gur_vessels_master.csv")
+    assert gur.version.target_count == 1404  # status "listed"; 10 delisted kept as vessels
+    listed = list(store_vessels())
+    assert {v.list_name for v in listed} == {"eu_annex_xlii", "ua_gur_vessels"}
+    tracos = next(v for v in listed if v.imo == 9224453 and v.list_name == "ua_gur_vessels")
+    assert {"TRACOS", "SCF Khibiny", "Mars A"} <= tracos.names and 352004128 in tracos.mmsis
 
 
 @pytest.mark.shared

@@ -106,11 +106,9 @@ def read_list(path: Path) -> list[ListedVessel]:
 
 def _maybe(path: Path) -> list[ListedVessel] | None:
     head = path.read_bytes()[:400]
-    if head.lstrip(b"\xef\xbb\xbf").startswith(b"Vessel name;IMO number"):
-        return _eu_xlii(path)
     first = head.decode("utf-8", "replace").lstrip("\ufeff").splitlines()[0] if head else ""
-    if first.startswith("gur_id,name,imo"):
-        return _gur(path)
+    if first.startswith(("Vessel name;IMO number", "gur_id,name,imo")):
+        return _from_source(path)
     if first.startswith("imo,ofac,uk,eu"):
         return _xref(path)
     if first.startswith("vessel_imo,vessel_name") and path.name == "vessels.csv":
@@ -118,37 +116,26 @@ def _maybe(path: Path) -> list[ListedVessel] | None:
     return None
 
 
-def _eu_xlii(path: Path) -> list[ListedVessel]:
-    rows = csv.reader(io.StringIO(_read(path, "latin-1")), delimiter=";")
-    next(rows, None)
+def _from_source(path: Path) -> list[ListedVessel]:
+    """A list that `corridor.sources` parses (EU Annex XLII, GUR): its listed Vessels."""
+    from corridor.sources import detect_format
+
+    parsed = detect_format(path).open(path)
     out = []
-    for row in rows:
-        if len(row) >= 2 and row[0].strip():
-            entry = ListedVessel("eu_annex_xlii", _imo(row[1]))
-            entry.names.add(row[0].strip())
-            out.append(entry)
+    for item in parsed.entities:
+        if item.entity.schema.name == "Vessel" and item.is_target:
+            out.extend(_listed(parsed.list_name, item.entity.to_dict()["properties"]))
     return out
 
 
-def _gur(path: Path) -> list[ListedVessel]:
-    out = []
-    for row in csv.DictReader(io.StringIO(_read(path))):
-        if (row.get("status") or "").strip() == "delisted_from_gur":
-            continue
-        entry = ListedVessel("gur_watchlist", _imo(row.get("imo")))
-        entry.names.update(n.strip() for n in [row.get("name") or ""] if n.strip())
-        entry.names.update(
-            n.strip()
-            for n in (row.get("former_names") or "").split(" / ")
-            if n.strip() and "(former)" not in n  # the scrape leaves "Flags (former)" labels
-        )
-        for key in ("mmsi_current", "mmsi_legacy"):
-            for value in (row.get(key) or "").replace(";", "/").split("/"):
-                mmsi = _mmsi(value)
-                if mmsi:
-                    entry.mmsis.add(mmsi)
-        out.append(entry)
-    return out
+def _listed(list_name: str, props: dict[str, list[str]]) -> list[ListedVessel]:
+    """One `ListedVessel` per IMO of an FtM Vessel's properties (one without IMO if none)."""
+    imos: list[int | None] = [i for i in (_imo(v) for v in props.get("imoNumber", [])) if i]
+    names = {
+        v for key in ("name", "alias", "previousName", "weakAlias") for v in props.get(key, [])
+    }
+    mmsis = {m for m in (_mmsi(v) for v in props.get("mmsi", [])) if m}
+    return [ListedVessel(list_name, imo, set(names), set(mmsis)) for imo in imos or [None]]
 
 
 def _xref(path: Path) -> list[ListedVessel]:
@@ -190,17 +177,8 @@ def store_vessels() -> Iterator[ListedVessel]:
     from corridor.store.lists import iter_active_entities
 
     for version, row in iter_active_entities(open_store()):
-        if row.schema != "Vessel":
-            continue
-        props: dict[str, list[str]] = row.properties or {}
-        imos: list[int | None] = [i for i in (_imo(v) for v in props.get("imoNumber", [])) if i]
-        names = {
-            v for key in ("name", "alias", "previousName", "weakAlias") for v in props.get(key, [])
-        }
-        mmsis = {m for m in (_mmsi(v) for v in props.get("mmsi", [])) if m}
-        for imo in imos or [None]:
-            entry = ListedVessel(version.list_name, imo, set(names), set(mmsis))
-            yield entry
+        if row.schema == "Vessel" and row.target:
+            yield from _listed(version.list_name, row.properties or {})
 
 
 def screen(con: duckdb.DuckDBPyConnection, listed: list[ListedVessel]) -> list[dict[str, Any]]:

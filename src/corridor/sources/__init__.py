@@ -18,6 +18,8 @@ __all__ = ["SOURCES", "ListFormat", "ParsedEntity", "ParsedList", "formats", "op
 
 #: Format modules, most specific first: sniffing takes the first that accepts a file.
 _MODULES = (
+    "eu_vessels",
+    "gur",
     "ofac_xml",
     "ofac_advanced",
     "ofac_csv",
