@@ -72,3 +72,14 @@ def test_map_png_and_html(tmp_path: Path) -> None:
     text = page.read_text()
     assert "<svg" in text and "encounters" in text and "loitering" in text
     assert _run(["fleet", "map", "--mmsi", "1", "-o", str(png)]) == 2
+
+
+def test_same_file_twice_is_skipped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    truth = simulate(tmp_path / "scenario.nmea")
+    assert _run(["fleet", "load", str(truth.path)]) == 0
+    assert _run(["fleet", "load", str(truth.path)]) == 0
+    assert "already loaded as load 1" in capsys.readouterr().out
+    assert _run(["fleet", "load", "--replace", str(truth.path)]) == 0
+    from corridor.fleet.store import FleetStore
+
+    assert [entry["id"] for entry in FleetStore().loads()] == [1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,41 @@ def test_store_roundtrip(shared_data: Path, tmp_path: Path) -> None:
     con = store.connect()
     assert con.execute("SELECT count(*) FROM positions").fetchone() == (1000,)
     assert store.loads()[0]["positions"] == 1000
+
+
+SAMPLES = {
+    "nmea": r"\c:1635731889*5F\!AIVDM,1,1,,A,15N1u<PP1FJuvSRHOE6QIwwh0HQ6,0*30"
+    "\n!AIVDM,2,1,8,A,55DTsr01rEv?<E5;801<D604pDlu<0000000001?21J7:5cde>C0H1kmC1E5,0*7B\n",
+    "gfw": '{"msgid": "a", "ssvid": "636019687", "timestamp": "2021-01-01T00:10:09+00:00",'
+    ' "lat": -23.5, "lon": 50.7, "speed": 13.0, "course": NaN, "shipname": "PERFECT"}\n',
+    "noaa": "MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,VesselType,"
+    "Status,Length,Width,Draft,Cargo,TransceiverClass\n636021061,2023-01-11T00:00:00,26.09241,"
+    "-80.04806,8.8,272.7,270.0,MSC NAISHA III,IMO9307839,5LCB4,70,8.0,208.0,30.0,8.0,70.0,A\n",
+    "spire": '"MMSI","Message_ID","Time","Vessel_Name","IMO","SOG","Longitude","Latitude"\n'
+    '"432905000","1","20210701_185151","","","13.6","-103.63687","8.87747666667"\n',
+    "track": "ID,ais_pos_timestamp,longitude,latitude\n1,20/03/2021 00:22,32.32925,31.4386\n",
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(SAMPLES))
+def test_mutated_files_raise_only_corridor_errors(
+    fmt: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    data = SAMPLES[fmt].encode()
+    folder = tmp_path_factory.mktemp(fmt)
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        start=st.integers(0, len(data)), stop=st.integers(0, len(data)), junk=st.binary(max_size=24)
+    )
+    def check(start: int, stop: int, junk: bytes) -> None:
+        path = folder / "sample"
+        path.write_bytes(data[:start] + junk + data[stop:])
+        for given_fmt in (fmt, None):
+            with contextlib.suppress(CorridorError):
+                load_file(path, given_fmt)
+
+    check()

@@ -81,7 +81,11 @@ def load(
     for column in ("file", "format", "lines", "messages", "positions", "vessels", "rejected"):
         table.add_column(column, justify="left" if column in ("file", "format") else "right")
     for batch in batches:
-        store.add(batch)
+        try:
+            store.add(batch)
+        except CorridorError as exc:
+            console.print(f"skipped: {exc.message}", soft_wrap=True)
+            continue
         r = batch.report
         why = ", ".join(f"{k} {v}" for k, v in sorted(r.rejected.items()))
         table.add_row(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import io
 import json
 import math
@@ -86,7 +87,7 @@ def load_file(path: Path, fmt: str | None = None) -> Batch:
     fmt = fmt or detect(path)
     if fmt not in _LOADERS:
         raise CorridorError(f"--format {fmt!r} is unknown; expected one of {', '.join(FORMATS)}")
-    batch = Batch(LoadReport(path=str(path), format=fmt))
+    batch = Batch(LoadReport(path=str(path), format=fmt, sha256=file_sha256(path)))
     try:
         with open_text(path) as handle:
             _LOADERS[fmt](handle, batch)
@@ -99,6 +100,14 @@ def load_file(path: Path, fmt: str | None = None) -> Batch:
     report.statics = len(batch.statics)
     report.vessels = len(set(batch.positions.data["mmsi"]) | set(batch.statics.data["mmsi"]))
     return batch
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 # --- shared checks ------------------------------------------------------------------------

@@ -64,6 +64,8 @@ class LoadReport:
 
     path: str
     format: str
+    #: SHA-256 of the file: loading the same file twice is refused (its rows would double).
+    sha256: str = ""
     lines: int = 0
     messages: int = 0
     positions: int = 0
@@ -88,6 +90,7 @@ class LoadReport:
         return {
             "path": self.path,
             "format": self.format,
+            "sha256": self.sha256,
             "lines": self.lines,
             "messages": self.messages,
             "positions": self.positions,

@@ -32,9 +32,16 @@ class FleetStore:
     # --- writing --------------------------------------------------------------------------
 
     def add(self, batch: Batch) -> int:
-        """Store one load; returns its id."""
+        """Store one load; returns its id. A file already loaded is refused."""
         self.root.mkdir(parents=True, exist_ok=True)
         loads = self.loads()
+        digest = batch.report.sha256
+        for entry in loads:
+            if digest and entry.get("sha256") == digest:
+                raise CorridorError.at(
+                    batch.report.path,
+                    f"already loaded as load {entry['id']}; use --replace to start over",
+                )
         load_id = max((int(x["id"]) for x in loads), default=0) + 1
         con = duckdb.connect()
         try:
