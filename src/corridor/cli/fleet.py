@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -150,17 +151,43 @@ def gaps(
 
 
 @fleet_app.command("encounters")
-def encounters(output: OutOpt) -> None:
+def encounters(
+    output: OutOpt,
+    max_distance_m: Annotated[float, typer.Option(help="GFW: 500 m.")] = 500.0,
+    min_hours: Annotated[float, typer.Option(help="GFW: 2 h.")] = 2.0,
+    max_knots: Annotated[float, typer.Option(help="GFW: 2 kn (median of each vessel).")] = 2.0,
+    min_shore_km: Annotated[
+        float, typer.Option(help="Treated as an anchorage when nearer.")
+    ] = 10.0,
+) -> None:
     """Ship-to-ship encounters: within 500 m for 2 h at under 2 kn, away from anchorages."""
-    rows = events.encounters(_connect())
+    params = replace(
+        events.DEFAULT,
+        encounter_max_m=max_distance_m,
+        encounter_min_hours=min_hours,
+        encounter_max_kn=max_knots,
+        encounter_min_shore_km=min_shore_km,
+    )
+    rows = events.encounters(_connect(), params)
     n = write_csv(output, events.ENCOUNTER_COLUMNS, rows)
     console.print(f"{n:,} encounters -> {output}")
 
 
 @fleet_app.command("loitering")
-def loitering(output: OutOpt) -> None:
+def loitering(
+    output: OutOpt,
+    max_knots: Annotated[float, typer.Option(help="GFW: 2 kn per hour block.")] = 2.0,
+    min_hours: Annotated[float, typer.Option(help="GFW (RFMO reports): 4 h.")] = 4.0,
+    min_shore_nm: Annotated[float, typer.Option(help="GFW: 20 nm.")] = 20.0,
+) -> None:
     """Loitering: under 2 kn for 4 h or more, at least 20 nm from shore."""
-    rows = events.loitering(_connect())
+    params = replace(
+        events.DEFAULT,
+        loiter_max_kn=max_knots,
+        loiter_min_hours=min_hours,
+        loiter_min_shore_nm=min_shore_nm,
+    )
+    rows = events.loitering(_connect(), params)
     n = write_csv(output, events.LOITER_COLUMNS, rows)
     console.print(f"{n:,} loitering events -> {output}")
 
