@@ -50,8 +50,12 @@ def test_vessel_lists_load_as_sources(shared_data: Path) -> None:
     assert eu.version.target_count == 556  # 557 rows, one IMO listed twice
     gur = load_list(store, shared_data / VESSELS / "androm2018_gur_dma/gur_vessels_master.csv")
     assert gur.version.target_count == 1404  # status "listed"; 10 delisted kept as vessels
+    ftm = load_list(store, shared_data / VESSELS / "followthemoney_shadowfleet_owners")
+    assert ftm.version.target_count == 637
     listed = list(store_vessels())
-    assert {v.list_name for v in listed} == {"eu_annex_xlii", "ua_gur_vessels"}
+    assert {v.list_name for v in listed} == {"eu_annex_xlii", "ua_gur_vessels", "ftm_shadow_fleet"}
+    kapitan = next(v for v in listed if v.imo == 8727941 and v.list_name == "ftm_shadow_fleet")
+    assert "KAPITAN PSHENITSIN" in kapitan.names and 273344600 in kapitan.mmsis
     tracos = next(v for v in listed if v.imo == 9224453 and v.list_name == "ua_gur_vessels")
     assert {"TRACOS", "SCF Khibiny", "Mars A"} <= tracos.names and 352004128 in tracos.mmsis
 

@@ -31,6 +31,11 @@ SAMPLES = {
 }
 #: Formats without a project sample get a few real-looking lines written here.
 INLINE = {
+    "ftm-shadowfleet-csv": (
+        "vessels.csv",
+        b"vessel_imo,vessel_name,tanker_size,buildyear\r\n8727941,Kapitan Pshenitsyn,Handysize,"
+        b"1987\r\n9610810,Viktor Bakaev,Aframax,2013\r\n",
+    ),
     "eu-annex-xlii-csv": (
         "ImportversionListOfEUDesignatedVessels231025.csv",
         b"Vessel name;IMO number ;Date of application\r\nAngara;9179842;25.06.2024\r\n"

@@ -87,7 +87,7 @@ def read_list(path: Path) -> list[ListedVessel]:
     """The vessels of the list file or folder at ``path``."""
     if path.is_dir():
         if (path / "vessels.csv").exists():
-            return _ftm_folder(path)
+            return _from_source(path)
         found = [v for child in sorted(path.glob("*.csv")) for v in _maybe(child) or []]
         if not found:
             raise CorridorError.at(path, "holds no vessel list this command knows")
@@ -112,12 +112,13 @@ def _maybe(path: Path) -> list[ListedVessel] | None:
     if first.startswith("imo,ofac,uk,eu"):
         return _xref(path)
     if first.startswith("vessel_imo,vessel_name") and path.name == "vessels.csv":
-        return _ftm_folder(path.parent)
+        return _from_source(path)
     return None
 
 
 def _from_source(path: Path) -> list[ListedVessel]:
-    """A list that `corridor.sources` parses (EU Annex XLII, GUR): its listed Vessels."""
+    """A list that `corridor.sources` parses (EU Annex XLII, GUR, FTM shadow fleet): its
+    listed Vessels."""
     from corridor.sources import detect_format
 
     parsed = detect_format(path).open(path)
@@ -146,29 +147,6 @@ def _xref(path: Path) -> list[ListedVessel]:
         if lists and imo:
             out.append(ListedVessel("xref_" + "_".join(lists), imo))
     return out
-
-
-def _ftm_folder(folder: Path) -> list[ListedVessel]:
-    entries: dict[int, ListedVessel] = {}
-    for row in csv.DictReader(io.StringIO(_read(folder / "vessels.csv"))):
-        imo = _imo(row.get("vessel_imo"))
-        if imo:
-            entry = entries.setdefault(imo, ListedVessel("ftm_shadow_fleet", imo))
-            entry.names.add((row.get("vessel_name") or "").strip())
-    for name, column in (("vessel_names.csv", "vessel_name"), ("vessel_mmsi.csv", "mmsi")):
-        if not (folder / name).exists():
-            continue
-        for row in csv.DictReader(io.StringIO(_read(folder / name))):
-            listed = entries.get(_imo(row.get("vessel_imo")) or -1)
-            if listed is None:
-                continue
-            if column == "mmsi":
-                mmsi = _mmsi(row.get("mmsi"))
-                if mmsi:
-                    listed.mmsis.add(mmsi)
-            elif (row.get(column) or "").strip():
-                listed.names.add((row.get(column) or "").strip())
-    return list(entries.values())
 
 
 def store_vessels() -> Iterator[ListedVessel]:

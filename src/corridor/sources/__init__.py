@@ -20,6 +20,7 @@ __all__ = ["SOURCES", "ListFormat", "ParsedEntity", "ParsedList", "formats", "op
 _MODULES = (
     "eu_vessels",
     "gur",
+    "ftm_shadowfleet",
     "ofac_xml",
     "ofac_advanced",
     "ofac_csv",
