@@ -247,7 +247,8 @@ def _split_line(raw: bytes) -> tuple[bytes | None, bytes, float | None]:
             return None, b"", None
         tag, line = line[1:end], line[end + 1 :]
     ts: float | None = None
-    found = _CHECKSUM_END.search(line)
+    # The common case ends at the checksum: skip the search for trailing metadata.
+    found = None if line[-3:-2] == b"*" else _CHECKSUM_END.search(line)
     if found is not None and found.end() < len(line):
         tail = line[found.end() :].split(b",")
         line = line[: found.end()]
