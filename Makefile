@@ -41,6 +41,7 @@ bench: install
 	$(BIN)/python bench/lists.py
 	$(BIN)/python bench/screening.py --speed
 	$(BIN)/python bench/ownership.py
+	$(BIN)/python bench/fleet.py
 
 ## lock: re-pin every dependency to what is installed now
 lock:

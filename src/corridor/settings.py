@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     #: Seconds to wait for a list download to connect or to send the next bytes.
     download_timeout: float = Field(default=60.0, gt=0)
     list_urls: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_LIST_URLS))
+    #: Derived data that is costly to build and the same for every home (the fleet land
+    #: grid reduced from the global-land-mask package: ~10 s and 1 GB to build, 7 MB kept).
+    cache_dir: Path = Field(default_factory=lambda: Path.home() / ".cache" / "corridor")
 
     @property
     def db_url(self) -> str:

@@ -31,6 +31,23 @@ SAMPLES = {
 }
 #: Formats without a project sample get a few real-looking lines written here.
 INLINE = {
+    "ftm-shadowfleet-csv": (
+        "vessels.csv",
+        b"vessel_imo,vessel_name,tanker_size,buildyear\r\n8727941,Kapitan Pshenitsyn,Handysize,"
+        b"1987\r\n9610810,Viktor Bakaev,Aframax,2013\r\n",
+    ),
+    "eu-annex-xlii-csv": (
+        "ImportversionListOfEUDesignatedVessels231025.csv",
+        b"Vessel name;IMO number ;Date of application\r\nAngara;9179842;25.06.2024\r\n"
+        b"Maria;8517839;25.06.2024\r\nCh\xe9ri;9305609;24.10.2025\r\n",
+    ),
+    "gur-vessels-csv": (
+        "gur_vessels_master.csv",
+        b"gur_id,name,imo,mmsi_current,mmsi_legacy,flag,vessel_type,callsign,former_names,"
+        b"build_year,status\r\n1575,ZHUO YUAN,9408683,352005626,,Panama,Crude Oil Tanker,"
+        b"3E8856,Profit / Advantage Solar,2009,listed\r\n,KOROGLU,9347231,,423242100,,,,,,"
+        b"delisted_from_gur\r\n",
+    ),
     "ofac-csv": (
         "sdn.csv",
         b'15892,"PROKOPENKO, Ivan Pavlovitch","individual","MAGNIT] [RUSSIA-EO14024",-0- ,-0- ,'

@@ -12,6 +12,7 @@ import click
 import typer
 
 from corridor.cli.demo import demo
+from corridor.cli.fleet import fleet_app
 from corridor.cli.lists import lists_app
 from corridor.cli.ownership import ownership_app
 from corridor.cli.screen import screen_app
@@ -26,6 +27,7 @@ app = typer.Typer(
 app.add_typer(lists_app, name="lists")
 app.add_typer(screen_app, name="screen")
 app.add_typer(ownership_app, name="ownership")
+app.add_typer(fleet_app, name="fleet")
 app.command("demo")(demo)
 
 

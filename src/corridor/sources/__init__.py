@@ -18,6 +18,9 @@ __all__ = ["SOURCES", "ListFormat", "ParsedEntity", "ParsedList", "formats", "op
 
 #: Format modules, most specific first: sniffing takes the first that accepts a file.
 _MODULES = (
+    "eu_vessels",
+    "gur",
+    "ftm_shadowfleet",
     "ofac_xml",
     "ofac_advanced",
     "ofac_csv",

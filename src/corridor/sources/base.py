@@ -22,7 +22,7 @@ from followthemoney.proxy import EntityProxy
 from corridor.errors import CorridorError
 
 #: The source families a user names with ``--source``.
-SOURCES = ("ofac", "eu", "un", "uk", "opensanctions", "kz-afm")
+SOURCES = ("ofac", "eu", "un", "uk", "opensanctions", "kz-afm", "gur", "ftm-shadowfleet")
 
 
 @dataclass(frozen=True)
