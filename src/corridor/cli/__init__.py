@@ -12,6 +12,7 @@ import click
 import typer
 
 from corridor.cli.demo import demo
+from corridor.cli.goods import goods_app, shipments_app
 from corridor.cli.lists import lists_app
 from corridor.cli.screen import screen_app
 from corridor.errors import CorridorError
@@ -24,6 +25,8 @@ app = typer.Typer(
 )
 app.add_typer(lists_app, name="lists")
 app.add_typer(screen_app, name="screen")
+app.add_typer(goods_app, name="goods")
+app.add_typer(shipments_app, name="shipments")
 app.command("demo")(demo)
 
 
