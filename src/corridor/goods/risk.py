@@ -188,7 +188,7 @@ class RiskScorer:
             for name, what in [(party.name, party.role)] + [
                 (o, f"owner of {party.role} {party.name!r}") for o in party.owners
             ]:
-                kind = party.type if name == party.name else "company"
+                kind = party.type if name == party.name else "owner"  # person or company
                 ids = party.identifiers if name == party.name else []
                 match = self.screener.best(name, kind, party.country, ids)
                 if match is None:
