@@ -71,9 +71,12 @@ def test_broken_yaml_names_the_line(tmp_path: Path) -> None:
 def test_bad_shipment_names_the_field(tmp_path: Path) -> None:
     path = tmp_path / "s.json"
     path.write_text(
-        json.dumps([{"id": "a", "goods": [{"code": "1"}], "route": {"destination": "Atlantis"}}])
+        json.dumps([{"id": "a", "goods": [{"code": "8542"}], "route": {"destination": "Atlantis"}}])
     )
     with pytest.raises(CorridorError, match=r"s\.json: \[0\]\.route\.destination: .*Atlantis"):
+        read_shipments(path)
+    path.write_text(json.dumps({"id": "a", "goods": [{"code": "85x"}]}))
+    with pytest.raises(CorridorError, match=r"s\.json: goods\.0\.code: .*not a number"):
         read_shipments(path)
     path.write_text("{not json")
     with pytest.raises(CorridorError, match=r"s\.json:1: not valid JSON"):

@@ -96,7 +96,7 @@ def check_code(reference: Reference, code: GoodsCode | str) -> CodeCheck:
                 eu = reference.eu_hs6[old]
                 caveats.append(f"EU coverage found under the HS 2017 code {old}")
                 break
-    eu_cn8 = sorted(c for c in reference.eu_cn8 if len(c) == 8 and c.startswith(hs6))
+    eu_cn8 = list(reference.cn8_under(hs6))
     eu_listed = eu is not None
     if not eu_listed and eu_cn8:
         eu_listed = True

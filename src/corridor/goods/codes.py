@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from corridor.errors import CorridorError
 
@@ -52,6 +53,7 @@ class GoodsCode:
         return self.digits[:8] if len(self.digits) >= 8 else None
 
 
+@lru_cache(maxsize=65536)
 def parse_code(text: str) -> GoodsCode:
     """Parse one goods code; raise `CorridorError` saying what was expected."""
     raw = text.strip()
@@ -63,6 +65,7 @@ def parse_code(text: str) -> GoodsCode:
             f"goods code {text!r} has {len(digits)} digits; expected 4 or 6 (HS), "
             "8 (EU CN) or 10 (EAEU TN VED, US HTS)"
         )
-    if digits.startswith("00") or digits[:2] > "97":
-        raise CorridorError(f"goods code {text!r}: HS chapters run from 01 to 97")
+    if digits.startswith("00"):
+        # 98 and 99 stay allowed: national chapters (US HTS 98/99, Comtrade 9999).
+        raise CorridorError(f"goods code {text!r}: HS chapters run from 01")
     return GoodsCode(raw=raw, digits=digits, system=SYSTEMS[len(digits)])

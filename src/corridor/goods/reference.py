@@ -73,6 +73,7 @@ class Reference:
     successors: dict[str, list[str]] = field(default_factory=dict)
     predecessors: dict[str, list[str]] = field(default_factory=dict)
     correlation_notes: dict[str, str] = field(default_factory=dict)
+    _cn8_by_hs6: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -93,7 +94,16 @@ class Reference:
     def from_json(cls, data: dict[str, Any]) -> Reference:
         data = dict(data)
         data.pop("format", None)
+        data.pop("_cn8_by_hs6", None)
         return cls(**data)
+
+    def cn8_under(self, hs6: str) -> list[str]:
+        """The listed CN8 codes under one HS6 (an index built on first use)."""
+        if not self._cn8_by_hs6:
+            for code in sorted(self.eu_cn8):
+                if len(code) == 8:
+                    self._cn8_by_hs6.setdefault(code[:6], []).append(code)
+        return self._cn8_by_hs6.get(hs6, [])
 
     @property
     def hs6_codes(self) -> list[str]:

@@ -13,6 +13,7 @@ import re
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -132,7 +133,12 @@ class RiskScorer:
         self._checks: dict[str, CodeCheck] = {}
         self._guesses: dict[str, str | None] = {}
         self.hub = _hub_countries(rules)
-        self.lines = [(line, line.chapter_set()) for line in rules.business_lines]
+        self.lines = [
+            (line, line.chapter_set(), _words_pattern(line.keywords))
+            for line in rules.business_lines
+        ]
+        self.trader_words = _words_pattern(rules.rules.forwarder_or_trading_consignee.keywords)
+        self._business: dict[str, tuple[frozenset[str], str]] = {}
         #: HS6 -> median unit value over the batch being scored (see `score_batch`).
         self.unit_medians: dict[str, float] = {}
 
@@ -289,13 +295,12 @@ class RiskScorer:
 
         # R1: forwarder or trading firm as consignee
         rule_k = r.forwarder_or_trading_consignee
-        keywords = [k.lower() for k in rule_k.keywords]
         traders = []
         for p in parties:
             if p.role not in rule_k.roles:
                 continue
-            text = f"{p.name} {p.business or ''}".lower()
-            hit = next((k for k in keywords if _has_word(text, k)), None)
+            found = self.trader_words.search(f"{p.name} {p.business or ''}".lower())
+            hit = found.group(0) if found else None
             if hit:
                 traders.append(f"{p.role} {p.name!r} ({p.business or 'by name'}): {hit!r}")
         if traders and rule_k.enabled:
@@ -395,23 +400,27 @@ class RiskScorer:
         for p in parties:
             if p.role not in roles or not p.business:
                 continue
-            text = p.business.lower()
-            matched = [
-                (line, chapters)
-                for line, chapters in self.lines
-                if any(_has_word(text, k.lower()) for k in line.keywords)
-            ]
-            if not matched:
+            allowed, names = self._business_chapters(p.business)
+            if not allowed:
                 continue
-            allowed = frozenset().union(*(chapters for _, chapters in matched))
             for g in goods:
                 if g.hs6 and g.hs6[:2] not in allowed:
-                    names = ", ".join(line.name for line, _ in matched)
                     found.append(
                         f"{p.role} {p.name!r} states {p.business!r} ({names}); "
                         f"line {g.line} is HS chapter {g.hs6[:2]} ({g.how})"
                     )
         return found
+
+    def _business_chapters(self, business: str) -> tuple[frozenset[str], str]:
+        """The HS chapters that fit a stated business, and the lines it matched."""
+        if business not in self._business:
+            text = business.lower()
+            matched = [
+                (line, chapters) for line, chapters, words in self.lines if words.search(text)
+            ]
+            allowed: frozenset[str] = frozenset().union(*(chapters for _, chapters in matched))
+            self._business[business] = (allowed, ", ".join(line.name for line, _ in matched))
+        return self._business[business]
 
     def _value_anomalies(self, shipment: Shipment, goods: list[GoodsFacts]) -> list[str]:
         rule = self.rules.rules.value_anomaly
@@ -453,13 +462,15 @@ def _unit_value(line: GoodsLine) -> float | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def _plain(name: str) -> str:
     return _PUNCT.sub(" ", name.lower())
 
 
-def _has_word(text: str, keyword: str) -> bool:
-    """``keyword`` at the start of a word of ``text`` ("trading" in "Almaty Trading LLP")."""
-    return re.search(rf"(?<!\w){re.escape(keyword)}", text) is not None
+def _words_pattern(keywords: list[str]) -> re.Pattern[str]:
+    """Matches any keyword at the start of a word ("trading" in "almaty trading llp")."""
+    alternatives = "|".join(re.escape(k.lower()) for k in sorted(keywords, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})")
 
 
 def _hub_countries(rules: RuleSet) -> dict[str, list[str]]:

@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -19,13 +20,19 @@ from followthemoney.types import registry
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from corridor.errors import CorridorError
+from corridor.goods.codes import parse_code
 from corridor.goods.rules import ROLES
 
 
 def _country(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
-    code = registry.country.clean(value.strip())
+    return _clean_country(value.strip())
+
+
+@lru_cache(maxsize=4096)
+def _clean_country(value: str) -> str:
+    code = registry.country.clean(value)
     if code is None:
         raise ValueError(f"{value!r} is not a country (expected e.g. KZ or Kazakhstan)")
     return str(code).upper()
@@ -72,8 +79,18 @@ class Payer(_Strict):
     identifiers: list[str] = Field(default_factory=list)
 
 
+def _code(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        parse_code(value)
+    except CorridorError as exc:
+        raise ValueError(exc.message) from exc
+    return value.strip()
+
+
 class GoodsLine(_Strict):
-    code: str | None = None
+    code: Annotated[str | None, AfterValidator(_code)] = None
     description: str | None = None
     quantity: float | None = Field(default=None, ge=0)
     unit: str | None = None
