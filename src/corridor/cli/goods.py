@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from corridor.cli.render import console
@@ -190,7 +191,11 @@ def write_results(results: list[Assessment], output: Path) -> None:
 
 def show_results(results: list[Assessment]) -> None:
     for a in results:
-        console.print(f"[bold]{a.shipment_id}[/bold]: {a.level.upper()} (score {a.score:g})")
+        console.print(
+            f"[bold]{escape(a.shipment_id)}[/bold]: {a.level.upper()} (score {a.score:g})"
+        )
         for r in a.reasons:
-            console.print(f"  +{r.weight:g} {r.rule}: {'; '.join(r.evidence)}", soft_wrap=True)
-            console.print(f"      source: {r.source}", soft_wrap=True)
+            # markup off: evidence holds "[ofac:36427]", which Rich would read as a tag
+            line = f"  +{r.weight:g} {r.rule}: {'; '.join(r.evidence)}"
+            console.print(line, soft_wrap=True, markup=False)
+            console.print(f"      source: {r.source}", soft_wrap=True, markup=False)

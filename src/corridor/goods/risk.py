@@ -28,6 +28,9 @@ from corridor.goods.shipments import GoodsLine, Party, Shipment
 from corridor.screening.engine import Match, Query, screen
 from corridor.screening.index import Index
 
+#: Listed entries named per party: the same company is often on several lists (OFAC, UK,
+#: Kazakhstan's AFM), and each listing matters to the decision.
+MATCHES_NAMED = 3
 BANK_ROLES = {"ordering_bank", "beneficiary_bank", "intermediary_bank"}
 BUYER_ROLES = ("consignee", "importer", "end_user")
 _SCHEMA = {"company": "Company", "bank": "Company", "person": "Person"}
@@ -93,12 +96,14 @@ class PartyScreener:
         self.index = index
         self.threshold = threshold
         self.review = min(review, threshold)
-        self.cache: dict[tuple[Any, ...], Match | None] = {}
+        self.cache: dict[tuple[Any, ...], list[Match]] = {}
         self.calls = 0
 
-    def best(self, name: str, kind: str, country: str | None, ids: list[str]) -> Match | None:
+    def best(self, name: str, kind: str, country: str | None, ids: list[str]) -> list[Match]:
+        """The listed entities at or above the review threshold, best first (a party may be
+        on several lists: each entry is named)."""
         if self.index is None or not self.index.entities:
-            return None
+            return []
         key = (name, kind, country, tuple(ids))
         if key not in self.cache:
             self.calls += 1
@@ -108,9 +113,8 @@ class PartyScreener:
                 countries=[country.lower()] if country else [],
                 identifiers=ids,
             )
-            found = screen(self.index, query, self.threshold, limit=1)
-            top = found[0] if found and found[0].score >= self.review else None
-            self.cache[key] = top
+            found = screen(self.index, query, self.threshold, limit=MATCHES_NAMED)
+            self.cache[key] = [m for m in found if m.score >= self.review]
         return self.cache[key]
 
 
@@ -211,15 +215,18 @@ class RiskScorer:
             ]:
                 kind = party.type if name == party.name else "owner"  # person or company
                 ids = party.identifiers if name == party.name else []
-                match = self.screener.best(name, kind, party.country, ids)
-                if match is None:
-                    continue
-                text = (
-                    f"{what} {name!r} matches {match.entity.caption!r} "
-                    f"[{', '.join(match.entity.sources)}] score {match.score:.2f}: "
-                    f"{'; '.join(match.explanation[:-1])}"
-                )
-                (listed if match.is_match else possible).append(text)
+                for match in self.screener.best(name, kind, party.country, ids):
+                    text = (
+                        f"{what} {name!r} matches {match.entity.caption!r} "
+                        f"[{', '.join(match.entity.sources)}] score {match.score:.2f}: "
+                        f"{'; '.join(match.explanation[:-1])}"
+                    )
+                    if match.is_match:
+                        listed.append(text)
+                    elif not any(
+                        m.is_match for m in self.screener.best(name, kind, party.country, ids)
+                    ):
+                        possible.append(text)
         if listed and r.listed_party.enabled:
             fire("listed_party", r.listed_party.weight, listed, r.listed_party.floor)
         if possible and r.possible_listed_party.enabled:
