@@ -178,3 +178,13 @@ def test_shipments_cli_csv_batch(
         capsys, "shipments", "check", str(path), "--rules", str(bad), "--no-screening"
     )
     assert code == 2 and "bad.yaml: levels" in err
+
+
+def test_demo_scores_the_example_shipments(capsys: pytest.CaptureFixture[str]) -> None:
+    """`make demo` runs on the project's own examples/ (lists, goods reference, shipments)."""
+    code, out, err = run(capsys, "demo")
+    assert code == 0, err
+    assert "50 CHPL codes" in out
+    assert "DEMO-1 cheese to Astana: LOW" in out
+    assert "DEMO-2 processors to an Almaty trading house: CRITICAL" in out
+    assert "[ofac:900002]" in out  # the Cyrillic consignee named with its OFAC entry
