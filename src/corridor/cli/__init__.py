@@ -13,6 +13,7 @@ import typer
 
 from corridor.cli.demo import demo
 from corridor.cli.fleet import fleet_app
+from corridor.cli.goods import goods_app, shipments_app
 from corridor.cli.lists import lists_app
 from corridor.cli.ownership import ownership_app
 from corridor.cli.screen import screen_app
@@ -28,6 +29,8 @@ app.add_typer(lists_app, name="lists")
 app.add_typer(screen_app, name="screen")
 app.add_typer(ownership_app, name="ownership")
 app.add_typer(fleet_app, name="fleet")
+app.add_typer(goods_app, name="goods")
+app.add_typer(shipments_app, name="shipments")
 app.command("demo")(demo)
 
 

@@ -32,3 +32,9 @@ def demo(
             continue
         console.print(describe_load(load_list(store, path)), soft_wrap=True)
     status()
+    goods_dir = examples / "goods"
+    if goods_dir.is_dir():
+        from corridor.cli.goods import load_reference_cmd, shipments_check
+
+        load_reference_cmd(goods_dir)
+        shipments_check(goods_dir / "shipments.json")

@@ -1,0 +1,1 @@
+"""Goods and shipments: export-control codes, goods descriptions and transshipment risk."""
