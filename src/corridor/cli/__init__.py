@@ -11,9 +11,12 @@ import sys
 import click
 import typer
 
+from corridor.cli.audit import audit_app
 from corridor.cli.demo import demo
 from corridor.cli.lists import lists_app
 from corridor.cli.screen import screen_app
+from corridor.cli.serve import serve
+from corridor.cli.users import users_app
 from corridor.errors import CorridorError
 
 app = typer.Typer(
@@ -25,6 +28,9 @@ app = typer.Typer(
 app.add_typer(lists_app, name="lists")
 app.add_typer(screen_app, name="screen")
 app.command("demo")(demo)
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+app.command("serve")(serve)
 
 
 def main(argv: list[str] | None = None) -> None:
