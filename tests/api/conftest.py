@@ -120,6 +120,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "CORRIDOR_API_INDEX_CHECK_SECONDS": "0",
         "CORRIDOR_API_MAX_BODY_BYTES": "65536",
         "CORRIDOR_API_MAX_UPLOAD_BYTES": "262144",
+        # Nothing listens on port 9 (discard): an update fails fast, never leaves the host.
+        "CORRIDOR_LIST_URLS": '{"un_sc": "http://127.0.0.1:9/consolidated.xml"}',
     }
     env.pop("CORRIDOR_DATABASE_URL", None)
     saved = os.environ.get("CORRIDOR_HOME")
