@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from corridor.api import routes, yente
 from corridor.api.jobs import JobRunner
 from corridor.api.limits import BodyLimit
+from corridor.api.recorder import Recorder
 from corridor.api.state import IndexState
 from corridor.errors import CorridorError
 from corridor.settings import get_settings
@@ -35,6 +36,7 @@ def create_app() -> FastAPI:
         state.start()
         yield
         app.state.jobs.close()
+        app.state.recorder.close()
         store.close()
 
     app = FastAPI(
@@ -46,6 +48,7 @@ def create_app() -> FastAPI:
     app.state.store = store
     app.state.index = state
     app.state.jobs = JobRunner(store, state)
+    app.state.recorder = Recorder(store)
 
     @app.exception_handler(CorridorError)
     async def corridor_error(_: Request, exc: CorridorError) -> JSONResponse:

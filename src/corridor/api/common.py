@@ -8,14 +8,13 @@ from typing import Any
 from fastapi import HTTPException, Request
 
 from corridor.api.auth import Caller
+from corridor.api.recorder import Recorder
 from corridor.api.state import DEFAULT_DATASET, IndexState, Loaded
-from corridor.cases.audit import record
 from corridor.errors import CorridorError
 from corridor.screening.engine import ALGORITHM, Match, Query, screen
 from corridor.screening.index import Index
 from corridor.store.db import Store
 from corridor.store.models import Screening
-from corridor.store.screenings import record_screening
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +58,6 @@ def run_screening(
     extra: dict[str, Any] | None = None,
 ) -> tuple[Screening, list[Match]]:
     """Screen, record the screening, and audit it (one entry per screening)."""
-    store = store_of(request)
     try:
         matches = screen(index, query, threshold, limit)
     except CorridorError:
@@ -69,20 +67,15 @@ def run_screening(
         # A query the name analysis cannot take apart is the caller's input, not a crash.
         raise CorridorError(f"the query could not be screened ({type(exc).__name__})") from exc
     results = [m.to_dict() for m in matches]
-    row = record_screening(
-        store,
+    recorder: Recorder = request.app.state.recorder
+    row = recorder.record(
         query=query.to_dict(),
         results=results,
         algorithm=ALGORITHM,
         threshold=threshold,
         list_versions=index.versions,
         kind=kind,
-    )
-    record(
-        store,
         actor=caller.actor,
-        action="screening",
-        subject=f"screening:{row.id}",
         details={
             "kind": kind,
             "query": query.to_dict(),
@@ -90,7 +83,6 @@ def run_screening(
             "threshold": threshold,
             "lists": [list(v) for v in index.versions],
             "results": len(results),
-            "matches": row.match_count,
             **(extra or {}),
         },
     )

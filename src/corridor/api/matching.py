@@ -151,6 +151,8 @@ def stored_entities(
     wanted = {(v, m.entity.entity_id) for m in matches for v in m.entity.list_versions.values()}
     if not wanted:
         return {}
+    # Filter on the entity id alone, which has its own index: with the version ids in
+    # the WHERE clause too, SQLite may pick the version index and read a whole list.
     with store.session() as session:
         rows = session.execute(
             select(
@@ -158,11 +160,13 @@ def stored_entities(
                 ListEntity.entity_id,
                 ListEntity.properties,
                 ListEntity.target,
-            )
-            .where(ListEntity.entity_id.in_({e for _, e in wanted}))
-            .where(ListEntity.version_id.in_({v for v, _ in wanted}))
+            ).where(ListEntity.entity_id.in_({e for _, e in wanted}))
         )
-        return {(r.version_id, r.entity_id): (r.properties, r.target) for r in rows}
+        return {
+            (r.version_id, r.entity_id): (r.properties, r.target)
+            for r in rows
+            if (r.version_id, r.entity_id) in wanted
+        }
 
 
 def scored_entity(
