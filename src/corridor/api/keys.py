@@ -93,11 +93,18 @@ def list_users(store: Store) -> list[ApiUser]:
 
 
 def authenticate(store: Store, key: str) -> ApiUser | None:
-    """The live user holding ``key``, or None (unknown or revoked)."""
+    """The live user holding ``key``, or None (unknown or revoked).
+
+    Read with a Core query rather than the ORM: it runs on every request.
+    """
     if not key.startswith(KEY_PREFIX) or len(key) > 128:
         return None
-    with store.session() as session:
-        user = session.scalar(select(ApiUser).where(ApiUser.key_hash == key_digest(key)))
-        if user is None or user.revoked:
-            return None
-        return user
+    with store.engine.connect() as connection:
+        row = connection.execute(
+            select(ApiUser.name, ApiUser.role, ApiUser.revoked).where(
+                ApiUser.key_hash == key_digest(key)
+            )
+        ).first()
+    if row is None or row.revoked:
+        return None
+    return ApiUser(name=row.name, role=row.role, revoked=False)

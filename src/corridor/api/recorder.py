@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from corridor.cases.audit import append_entry
+from corridor.cases.audit import append_entries
 from corridor.store.db import Store
 from corridor.store.models import Screening
 
@@ -105,15 +105,18 @@ class Recorder:
         with self.store.session() as session:
             session.add_all(item.row for item in group)
             session.flush()  # the first write: on SQLite this takes the write lock
-            connection = session.connection()
-            for item in group:
-                append_entry(
-                    connection,
-                    actor=item.actor,
-                    action="screening",
-                    subject=f"screening:{item.row.id}",
-                    details={**item.details, "matches": item.row.match_count},
-                )
+            append_entries(
+                session.connection(),
+                [
+                    {
+                        "actor": item.actor,
+                        "action": "screening",
+                        "subject": f"screening:{item.row.id}",
+                        "details": {**item.details, "matches": item.row.match_count},
+                    }
+                    for item in group
+                ],
+            )
 
     def close(self) -> None:
         self.pending.put(None)

@@ -97,23 +97,37 @@ def append_entry(
     Call it before the transaction's other reads on SQLite, or after a write: the lock
     must be held when the chain's tip is read.
     """
+    event = {"actor": actor, "action": action, "subject": subject, "details": details}
+    return append_entries(connection, [event])[0]
+
+
+def append_entries(connection: Connection, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Append several entries (``actor``, ``action``, ``subject``, ``details`` each) in
+    order, under one lock and one tip read, in ``connection``'s transaction."""
     _lock(connection)
     tip = connection.execute(
         select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
     ).first()
-    seq, prev_hash = (int(tip.seq) + 1, str(tip.hash)) if tip is not None else (1, GENESIS)
-    content = {
-        "seq": seq,
-        "created_at": datetime.now(UTC).isoformat(timespec="microseconds"),
-        "actor": actor,
-        "action": action,
-        "subject": subject,
-        # Round-trip through JSON so that what is hashed is what the database returns.
-        "details": json.loads(canonical(details or {})),
-    }
-    digest = entry_hash(prev_hash, content)
-    connection.execute(insert(AuditEntry).values(**content, prev_hash=prev_hash, hash=digest))
-    return {**content, "prev_hash": prev_hash, "hash": digest}
+    seq, prev_hash = (int(tip.seq), str(tip.hash)) if tip is not None else (0, GENESIS)
+    now = datetime.now(UTC).isoformat(timespec="microseconds")
+    rows = []
+    for event in events:
+        seq += 1
+        content = {
+            "seq": seq,
+            "created_at": now,
+            "actor": event["actor"],
+            "action": event["action"],
+            "subject": event["subject"],
+            # Round-trip through JSON so that what is hashed is what the database returns.
+            "details": json.loads(canonical(event.get("details") or {})),
+        }
+        digest = entry_hash(prev_hash, content)
+        rows.append({**content, "prev_hash": prev_hash, "hash": digest})
+        prev_hash = digest
+    if rows:
+        connection.execute(insert(AuditEntry), rows)
+    return rows
 
 
 def record(
