@@ -13,6 +13,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 GiB = 1024**3
+MiB = 1024**2
 
 #: Where each official list is published. Keys are Corridor list names (see
 #: `corridor.sources.lists`); override all of them at once with ``CORRIDOR_LIST_URLS``
@@ -48,6 +49,17 @@ class Settings(BaseSettings):
     #: Derived data that is costly to build and the same for every home (the fleet land
     #: grid reduced from the global-land-mask package: ~10 s and 1 GB to build, 7 MB kept).
     cache_dir: Path = Field(default_factory=lambda: Path.home() / ".cache" / "corridor")
+    #: Largest JSON request body the API reads. A yente /match call of 100 queries with
+    #: a dozen properties each is about 100 KB; 1 MiB leaves room and refuses a flood.
+    api_max_body_bytes: int = Field(default=1 * MiB, gt=0)
+    #: Largest batch file accepted by ``POST /screenings/batch``: a million-row customer
+    #: CSV is about 100 MB.
+    api_max_upload_bytes: int = Field(default=200 * MiB, gt=0)
+    #: Queries in one ``/match`` call; yente's MAX_BATCH is 100, keep the same limit.
+    api_max_queries: int = Field(default=100, gt=0)
+    #: Seconds between checks of the active list versions by each API process: a newly
+    #: activated list is screened against at most this long after activation.
+    api_index_check_seconds: float = Field(default=5.0, ge=0)
 
     @property
     def db_url(self) -> str:

@@ -11,12 +11,15 @@ import sys
 import click
 import typer
 
+from corridor.cli.audit import audit_app
 from corridor.cli.demo import demo
 from corridor.cli.fleet import fleet_app
 from corridor.cli.goods import goods_app, shipments_app
 from corridor.cli.lists import lists_app
 from corridor.cli.ownership import ownership_app
 from corridor.cli.screen import screen_app
+from corridor.cli.serve import serve
+from corridor.cli.users import users_app
 from corridor.errors import CorridorError
 
 app = typer.Typer(
@@ -32,6 +35,9 @@ app.add_typer(fleet_app, name="fleet")
 app.add_typer(goods_app, name="goods")
 app.add_typer(shipments_app, name="shipments")
 app.command("demo")(demo)
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+app.command("serve")(serve)
 
 
 def main(argv: list[str] | None = None) -> None:

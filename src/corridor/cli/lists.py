@@ -10,6 +10,7 @@ from typing import Annotated, Any, TextIO
 import typer
 from rich.table import Table
 
+from corridor.cases import audit
 from corridor.cli.render import console, counts, load_progress
 from corridor.errors import CorridorError
 from corridor.sources import SOURCES
@@ -57,6 +58,7 @@ def load(
         with load_progress() as progress:
             result = load_list(store, path, source, list_name=list_name, progress=progress)
         console.print(describe_load(result), soft_wrap=True)
+        audit.record_list_change(store, result, actor=audit.cli_actor(), action="list.load")
 
 
 def describe_load(result: LoadResult) -> str:
@@ -85,7 +87,9 @@ def activate(
     version: Annotated[int, typer.Argument(help="Version id (see `lists history`).")],
 ) -> None:
     """Make a stored version the active one of its list (e.g. to roll back)."""
-    console.print(describe_load(activate_version(open_store(), version)), soft_wrap=True)
+    console.print(
+        describe_load(audit.activated(activate_version(open_store(), version))), soft_wrap=True
+    )
 
 
 @lists_app.command("status")
@@ -289,6 +293,7 @@ def update(
     with load_progress() as progress:
         results = update_lists(store, names or [], progress)
     for result in results:
+        audit.updated(store, result)
         line = f"{result.list_name}: {result.status}"
         if result.load is not None:
             line += f" - {describe_load(result.load)}"

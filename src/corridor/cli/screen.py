@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from corridor.cases import audit
 from corridor.cli.render import console, load_progress
 from corridor.errors import CorridorError
 from corridor.screening.batch import OPTIONAL, read_rows, run_batch
@@ -63,6 +64,7 @@ def name(
         threshold=cut,
         list_versions=index.versions,
     )
+    audit.screened(store, row)
     show_screening(
         row.id, utc_iso(row.created_at), query.to_dict(), results, cut, index.versions, as_json
     )
@@ -120,6 +122,7 @@ def file(
             progress=lambda done, total: progress("screen", done, total),
             workers=workers,
         )
+    audit.batch_screened(store, summary, output, cut, index.versions)
     console.print(
         f"{summary.total:,} rows: {summary.screened:,} screened, {summary.skipped:,} already done "
         f"(resumed), {summary.errors:,} row errors, {summary.hits:,} hits -> {output}",

@@ -141,3 +141,66 @@ class Screening(Base):
     #: Results in rank order, each with score, match flag, source ids and explanation.
     results: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
     match_count: Mapped[int] = mapped_column(Integer)
+
+
+class ApiUser(Base):
+    """A holder of an API key. Only the key's SHA-256 is stored: the key is printed once
+    by ``corridor users add`` and cannot be read back. Keys are 256 random bits, so an
+    unsalted digest cannot be brute-forced (the same reasoning as GitHub's tokens)."""
+
+    __tablename__ = "api_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    #: ``viewer``, ``analyst`` or ``admin`` (see `corridor.api.auth.ROLES`).
+    role: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The first characters of the key, to tell keys apart in listings.
+    key_prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class AuditEntry(Base):
+    """One entry of the append-only audit log, chained to the one before by SHA-256.
+
+    ``hash`` covers the canonical JSON of the entry's content (``seq``, time, actor,
+    action, subject, details) and ``prev_hash``, so editing, deleting or reordering any
+    row breaks the chain from that row on (`corridor.cases.audit.verify_chain`).
+    """
+
+    __tablename__ = "audit_log"
+
+    #: 1, 2, 3... without gaps: assigned by the appender under a lock, not by a sequence.
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    #: ISO 8601 UTC with microseconds, stored as the exact text that was hashed.
+    created_at: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(128))
+    #: ``screening``, ``batch``, ``list.load``, ``list.activate``, ``user.add``...
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    subject: Mapped[str] = mapped_column(String(255))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class BatchJob(Base):
+    """A batch screening uploaded to the API and run in the background."""
+
+    __tablename__ = "batch_jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(128))
+    filename: Mapped[str] = mapped_column(String(255))
+    #: ``queued``, ``running``, ``done`` or ``failed``.
+    status: Mapped[str] = mapped_column(String(16))
+    threshold: Mapped[float] = mapped_column()
+    top: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    screened: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    hits: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

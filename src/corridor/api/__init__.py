@@ -1,0 +1,1 @@
+"""The HTTP API (FastAPI): yente-compatible matching and Corridor's own endpoints."""
