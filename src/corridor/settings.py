@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     #: Seconds to wait for a list download to connect or to send the next bytes.
     download_timeout: float = Field(default=60.0, gt=0)
     list_urls: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_LIST_URLS))
+    #: DuckDB threads for trade queries; 2 is the target machine (2 cores, bench/trade.py).
+    trade_threads: int = Field(default=2, gt=0)
+    #: DuckDB memory limit for trade queries: past it DuckDB spills to disk instead of
+    #: failing; 3 GB keeps the whole process under the 4 GB target of bench/trade.py.
+    trade_memory_limit: str = "3GB"
 
     @property
     def db_url(self) -> str:

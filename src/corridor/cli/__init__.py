@@ -14,6 +14,7 @@ import typer
 from corridor.cli.demo import demo
 from corridor.cli.lists import lists_app
 from corridor.cli.screen import screen_app
+from corridor.cli.trade import trade_app
 from corridor.errors import CorridorError
 
 app = typer.Typer(
@@ -24,6 +25,7 @@ app = typer.Typer(
 )
 app.add_typer(lists_app, name="lists")
 app.add_typer(screen_app, name="screen")
+app.add_typer(trade_app, name="trade")
 app.command("demo")(demo)
 
 
