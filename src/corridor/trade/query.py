@@ -205,9 +205,9 @@ def fetch_series(
         """
     sql = f"""
         SELECT reporter, partner, product, year, month, source_file, min(rank) AS rank,
-               min(via) AS via, currency, sum(value) AS value
+               via, currency, sum(value) AS value
         FROM ({select_rows})
-        GROUP BY reporter, partner, product, year, month, source_file, currency
+        GROUP BY reporter, partner, product, year, month, source_file, via, currency
     """
     rows = con.execute(sql, [flow]).fetchall()
     # Keep one source per series: aggregate rows before member sums, official before
