@@ -230,7 +230,7 @@ def substitution(
             SubstitutionRow(
                 reporter,
                 spec,
-                ",".join(hubs),
+                "+".join(hubs),
                 hb,
                 hp,
                 inc,

@@ -39,7 +39,8 @@ def trade_status() -> StoreStatus:
         row = con.execute(
             f"""SELECT count(*), string_agg(DISTINCT reporter, ',' ORDER BY reporter),
                    string_agg(DISTINCT flow, ',' ORDER BY flow),
-                   min(year * 100 + coalesce(month, 0)), max(year * 100 + coalesce(month, 0)),
+                   min(year::INTEGER * 100 + coalesce(month, 0)),
+                   max(year::INTEGER * 100 + coalesce(month, 0)),
                    bool_or(month IS NOT NULL),
                    string_agg(DISTINCT currency, ',' ORDER BY currency)
                 FROM read_parquet('{path}')"""
