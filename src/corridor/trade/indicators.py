@@ -7,7 +7,6 @@ data than asked, a series with no data at all).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 import duckdb
@@ -17,12 +16,12 @@ from corridor.trade.goods import resolve_basket
 from corridor.trade.query import (
     PeriodRange,
     RangeValue,
-    Series,
     coverage_note,
+    fetch_ranges,
     fetch_series,
     group,
     parse_range,
-    sum_range,
+    range_values,
 )
 from corridor.trade.rates import CURRENCIES, Rates
 
@@ -69,22 +68,19 @@ def compare(
     notes: list[str] = []
     for spec in goods:
         basket = resolve_basket(con, spec)
-        items = fetch_series(
+        found = fetch_ranges(
             con,
             flow=flow,
             reporters=reporters,
             partners=partners,
             basket=basket,
-            years=[*base.years, *period.years],
+            ranges=[base, period],
             currency=cur,
             rates=rates,
         )
-        series = group(items)
         for reporter in reporters:
             for partner in partners:
-                found = series.get((reporter, partner, ""), [])
-                b = sum_range(found, base)
-                p = sum_range(found, period)
+                b, p = range_values(found, (reporter, partner, ""), [base, period])
                 label = f"{reporter}->{partner} {flow} {basket.name}"
                 for rng, rv in ((base, b), (period, p)):
                     note = coverage_note(label, rng, rv)
@@ -291,24 +287,25 @@ def mirror(
         raise CorridorError(f"--years must not include the base year {base}")
     basket = resolve_basket(con, goods)
     all_years = [base, *years]
-    exports = fetch_series(
+    ranges = [parse_range(str(y)) for y in all_years]
+    exports = fetch_ranges(
         con,
         flow="export",
         reporters=exporters,
         partners=importers,
         basket=basket,
-        years=all_years,
+        ranges=ranges,
         currency=cur,
         rates=rates,
         countries_only=importers is None,
     )
-    imports = fetch_series(
+    imports = fetch_ranges(
         con,
         flow="import",
         reporters=importers,
         partners=exporters,
         basket=basket,
-        years=all_years,
+        ranges=ranges,
         currency=cur,
         rates=rates,
         basis=basis,
@@ -348,14 +345,13 @@ def _val(rv: RangeValue | None) -> float | None:
 
 
 def _annual(
-    items: list[Series], years: list[int], *, swap: bool
+    found: dict[tuple[str, str, str], list[RangeValue]], years: list[int], *, swap: bool
 ) -> dict[tuple[str, str], dict[int, RangeValue]]:
     """{(exporter, importer): {year: value}}; import series are keyed the other way round."""
-    out: dict[tuple[str, str], dict[int, RangeValue]] = defaultdict(dict)
-    for (reporter, partner, _p), found in group(items).items():
+    out: dict[tuple[str, str], dict[int, RangeValue]] = {}
+    for (reporter, partner, _p), values in found.items():
         key = (partner, reporter) if swap else (reporter, partner)
-        for y in years:
-            out[key][y] = sum_range(found, parse_range(str(y)))
+        out[key] = dict(zip(years, values, strict=True))
     return out
 
 
@@ -405,22 +401,22 @@ def rank(
     basket = resolve_basket(con, goods)
     if by == "product" and basket.total:
         raise CorridorError("--by product needs a goods basket of codes, not 'all'")
-    items = fetch_series(
+    found = fetch_ranges(
         con,
         flow="export",
         reporters=[reporter],
         partners=partners,
         basket=basket,
-        years=[*base.years, *period.years],
+        ranges=[base, period],
         currency=cur,
         rates=rates,
         by_product=by == "product",
         countries_only=True,
     )
     sums: dict[tuple[str, str], list[float | None]] = {}
-    for (_r, partner, product), found in group(items).items():
+    for (_r, partner, product), (b_rv, p_rv) in found.items():
         key = (partner, "") if by == "partner" else ("+".join(partners or ["*"]), product)
-        b, p = sum_range(found, base).value, sum_range(found, period).value
+        b, p = b_rv.value, p_rv.value
         held = sums.setdefault(key, [None, None])
         held[0] = b if held[0] is None else held[0] + (b or 0.0)
         held[1] = p if held[1] is None else held[1] + (p or 0.0)

@@ -20,6 +20,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
 
 import duckdb
 
@@ -46,16 +48,24 @@ class PeriodRange:
     def years(self) -> range:
         return range(self.start[0], self.end[0] + 1)
 
-    def months(self) -> list[YM]:
+    @cached_property
+    def month_list(self) -> tuple[YM, ...]:
         out: list[YM] = []
         y, m = self.start
         while (y, m) <= self.end:
             out.append((y, m))
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-        return out
+        return tuple(out)
+
+    def months(self) -> list[YM]:
+        return list(self.month_list)
+
+    @cached_property
+    def full_year_set(self) -> frozenset[int]:
+        return frozenset(y for y in self.years if self.start <= (y, 1) and (y, 12) <= self.end)
 
     def full_years(self) -> set[int]:
-        return {y for y in self.years if self.start <= (y, 1) and (y, 12) <= self.end}
+        return set(self.full_year_set)
 
     def __contains__(self, ym: YM) -> bool:
         return self.start <= ym <= self.end
@@ -112,8 +122,7 @@ def _sql_str(text: str) -> str:
     return text.replace("'", "''")
 
 
-@dataclass(frozen=True)
-class Series:
+class Series(NamedTuple):
     """One chosen figure of a series: value in the target currency."""
 
     reporter: str
@@ -158,6 +167,100 @@ def _product_sql(f: str) -> str:
     )
 
 
+def _chosen_sql(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    flow: str,
+    reporters: list[str] | None,
+    partners: list[str] | None,
+    basket: Basket,
+    years: Iterable[int],
+    currency: str,
+    rates: Rates,
+    basis: str,
+    by_product: bool,
+    countries_only: bool,
+) -> str:
+    """Set up the temp tables and return the SQL of the chosen, converted figures
+    `conv(reporter, partner, product, year, month, source_file, currency, value, missing)`.
+
+    One source per series: aggregate rows before member sums (`via`), official before
+    derived (`rank`), then the later file name. `missing` marks a figure whose EUR/USD rate
+    is not in the rates table (its value is NULL).
+    """
+    year_list = sorted(set(years))
+    has_r = _code_map(con, "rmap", reporters)
+    has_p = _code_map(con, "pmap", partners)
+    register(con, basket)
+    con.execute("CREATE OR REPLACE TEMP TABLE rates_t (period VARCHAR, usd DOUBLE)")
+    con.executemany("INSERT INTO rates_t VALUES (?, ?)", list(rates.usd_per_eur.items()))
+    goods = predicate(basket, "f")
+    product = _product_sql("f") if by_product else "''"
+    reporter_join = "JOIN rmap rm ON f.reporter = rm.code" if has_r else ""
+    partner_join = "JOIN pmap pm ON f.partner = pm.code" if has_p else ""
+    r_out = "rm.out" if has_r else "f.reporter"
+    p_out = "pm.out" if has_p else "f.partner"
+    via = f"{'rm.via' if has_r else '0'} + {'pm.via' if has_p else '0'}"
+    basis_sql = (
+        "f.basis <> 'consignment'" if basis == "origin" else "f.basis IN ('', 'consignment')"
+    )
+    extra = " AND f.partner_kind = 'country'" if countries_only and not has_p else ""
+    if flow not in ("export", "import", "reexport", "reimport"):
+        raise CorridorError(f"unknown flow {flow!r}")
+    select_rows = f"""
+        SELECT {r_out} AS reporter, {p_out} AS partner, {product} AS product, f.year, f.month,
+               f.source_file, f.rank, {via} AS via, f.currency, f.value,
+               length(f.product_code) AS lvl
+        FROM facts f {reporter_join} {partner_join}
+        WHERE f.flow = '{flow}' AND f.year IN ({",".join(str(y) for y in year_list) or "NULL"})
+          AND {basis_sql} AND {goods}{extra}
+    """
+    if needs_level_rule(basket):
+        select_rows = f"""
+            SELECT * FROM ({select_rows})
+            QUALIFY lvl = max(lvl) OVER (PARTITION BY source_file)
+        """
+    cur = currency.replace("'", "")
+    return f"""
+        WITH agg AS (
+            SELECT reporter, partner, product, year, month, source_file, min(rank) AS rank,
+                   via, currency, sum(value) AS value
+            FROM ({select_rows})
+            GROUP BY reporter, partner, product, year, month, source_file, via, currency
+        ), chosen AS (
+            SELECT * FROM agg
+            QUALIFY row_number() OVER (
+                PARTITION BY reporter, partner, product, year, month
+                ORDER BY via, rank, source_file DESC) = 1
+        ), keyed AS (
+            SELECT *, CASE WHEN month IS NULL THEN year::VARCHAR
+                      ELSE year::VARCHAR || '-' || lpad(month::VARCHAR, 2, '0') END AS period
+            FROM chosen
+        ), conv AS (
+            SELECT k.reporter, k.partner, k.product, k.year::INTEGER AS year,
+                   k.month::INTEGER AS month, k.source_file, k.currency,
+                   CASE WHEN k.currency = '{cur}' THEN k.value
+                        WHEN k.currency = 'EUR' AND '{cur}' = 'USD' THEN k.value * r.usd
+                        WHEN k.currency = 'USD' AND '{cur}' = 'EUR' THEN k.value / r.usd
+                   END AS value,
+                   k.currency <> '{cur}' AND (r.usd IS NULL OR k.currency NOT IN ('EUR', 'USD'))
+                     AS missing
+            FROM keyed k LEFT JOIN rates_t r ON r.period = k.period
+        )
+    """
+
+
+def _raise_missing_rate(
+    con: duckdb.DuckDBPyConnection, sql: str, currency: str, rates: Rates
+) -> None:
+    row = con.execute(
+        f"{sql} SELECT currency, year, month FROM conv WHERE missing ORDER BY year, month LIMIT 1"
+    ).fetchone()
+    if row is not None:
+        rates.factor(str(row[0]), currency, int(row[1]), None if row[2] is None else int(row[2]))
+        raise CorridorError(f"no rate to convert {row[0]} to {currency} for {row[1]}")
+
+
 def fetch_series(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -172,75 +275,20 @@ def fetch_series(
     by_product: bool = False,
     countries_only: bool = False,
 ) -> list[Series]:
-    """Every chosen (reporter, partner, [product,] year, month) figure. Reporters or partners
-    None means all (partners: countries only when `countries_only`)."""
-    year_list = sorted(set(years))
-    has_r = _code_map(con, "rmap", reporters)
-    has_p = _code_map(con, "pmap", partners)
-    register(con, basket)
-    goods = predicate(basket, "f")
-    product = _product_sql("f") if by_product else "''"
-    reporter_join = "JOIN rmap rm ON f.reporter = rm.code" if has_r else ""
-    partner_join = "JOIN pmap pm ON f.partner = pm.code" if has_p else ""
-    r_out = "rm.out" if has_r else "f.reporter"
-    p_out = "pm.out" if has_p else "f.partner"
-    via = f"{'rm.via' if has_r else '0'} + {'pm.via' if has_p else '0'}"
-    basis_sql = (
-        "f.basis <> 'consignment'" if basis == "origin" else "f.basis IN ('', 'consignment')"
-    )
-    extra = " AND f.partner_kind = 'country'" if countries_only and not has_p else ""
-    level_rule = needs_level_rule(basket)
-    select_rows = f"""
-        SELECT {r_out} AS reporter, {p_out} AS partner, {product} AS product, f.year, f.month,
-               f.source_file, f.rank, {via} AS via, f.currency, f.value,
-               length(f.product_code) AS lvl
-        FROM facts f {reporter_join} {partner_join}
-        WHERE f.flow = ? AND f.year IN ({",".join(str(y) for y in year_list) or "NULL"})
-          AND {basis_sql} AND {goods}{extra}
-    """
-    if level_rule:
-        select_rows = f"""
-            SELECT * FROM ({select_rows})
-            QUALIFY lvl = max(lvl) OVER (PARTITION BY source_file)
-        """
-    sql = f"""
-        SELECT reporter, partner, product, year, month, source_file, min(rank) AS rank,
-               via, currency, sum(value) AS value
-        FROM ({select_rows})
-        GROUP BY reporter, partner, product, year, month, source_file, via, currency
-    """
-    rows = con.execute(sql, [flow]).fetchall()
-    # Keep one source per series: aggregate rows before member sums, official before
-    # derived, then the later file name (deterministic).
-    best: dict[
-        tuple[str, str, str, int, int | None], tuple[tuple[int, int, str], list[object]]
-    ] = {}
-    for reporter, partner, prod, year, month, source_file, rank, via_n, cur, value in rows:
-        key = (reporter, partner, prod, year, month)
-        order = (int(via_n), int(rank), _desc(source_file))
-        held = best.get(key)
-        if held is None or order < held[0]:
-            best[key] = (order, [source_file, cur, value])
-    out: list[Series] = []
-    for (reporter, partner, prod, year, month), (_o, (source_file, cur, value)) in best.items():
-        factor = rates.factor(str(cur), currency, int(year), None if month is None else int(month))
-        out.append(
-            Series(
-                str(reporter),
-                str(partner),
-                str(prod),
-                int(year),
-                None if month is None else int(month),
-                float(value) * factor,  # type: ignore[arg-type]
-                str(source_file),
-            )
-        )
-    return out
-
-
-def _desc(text: object) -> str:
-    """Sort key that orders strings descending under ascending comparison."""
-    return "".join(chr(0x10FFFF - ord(c)) for c in str(text))
+    """Every chosen (reporter, partner, [product,] year, month) figure, in `currency`.
+    Reporters or partners None means all (partners: countries only when `countries_only`)."""
+    sql = _chosen_sql(
+        con, flow=flow, reporters=reporters, partners=partners, basket=basket, years=years,
+        currency=currency, rates=rates, basis=basis, by_product=by_product,
+        countries_only=countries_only,
+    )  # fmt: skip
+    rows = con.execute(
+        f"{sql} SELECT reporter, partner, product, year, month, value, source_file, missing "
+        "FROM conv"
+    ).fetchall()
+    if any(r[7] for r in rows):
+        _raise_missing_rate(con, sql, currency, rates)
+    return [Series(*r[:7]) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -248,39 +296,109 @@ class RangeValue:
     value: float | None
     months_found: int
     months_wanted: int
-    sources: frozenset[str]
+
+
+def fetch_ranges(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    flow: str,
+    reporters: list[str] | None,
+    partners: list[str] | None,
+    basket: Basket,
+    ranges: list[PeriodRange],
+    currency: str,
+    rates: Rates,
+    basis: str = "origin",
+    by_product: bool = False,
+    countries_only: bool = False,
+) -> dict[tuple[str, str, str], list[RangeValue]]:
+    """The value of every (reporter, partner, product) series over each range, summed in
+    DuckDB: monthly figures where the chosen source has them; a year fully inside a range
+    uses its annual figure when there are fewer than 12 monthly ones. Series absent from a
+    range get `RangeValue(None, 0, wanted)`."""
+    years = sorted({y for rng in ranges for y in rng.years})
+    sql = _chosen_sql(
+        con, flow=flow, reporters=reporters, partners=partners, basket=basket, years=years,
+        currency=currency, rates=rates, basis=basis, by_product=by_product,
+        countries_only=countries_only,
+    )  # fmt: skip
+    con.execute("CREATE OR REPLACE TEMP TABLE ranges_t (rid INTEGER, lo INTEGER, hi INTEGER)")
+    con.execute("CREATE OR REPLACE TEMP TABLE fullyears_t (rid INTEGER, year INTEGER)")
+    con.executemany(
+        "INSERT INTO ranges_t VALUES (?, ?, ?)",
+        [
+            [i, r.start[0] * 100 + r.start[1], r.end[0] * 100 + r.end[1]]
+            for i, r in enumerate(ranges)
+        ],
+    )
+    full = [[i, y] for i, r in enumerate(ranges) for y in sorted(r.full_year_set)]
+    if full:
+        con.executemany("INSERT INTO fullyears_t VALUES (?, ?)", full)
+    rows = con.execute(
+        f"""{sql}, m AS (
+            SELECT g.rid, c.reporter, c.partner, c.product, c.year, sum(c.value) AS v,
+                   count(*) AS n, bool_or(c.missing) AS miss
+            FROM conv c JOIN ranges_t g
+              ON c.month IS NOT NULL AND c.year * 100 + c.month BETWEEN g.lo AND g.hi
+            GROUP BY g.rid, c.reporter, c.partner, c.product, c.year
+        ), a AS (
+            SELECT g.rid, c.reporter, c.partner, c.product, c.year, c.value AS v, 12 AS n,
+                   c.missing AS miss
+            FROM conv c JOIN fullyears_t g ON c.month IS NULL AND c.year = g.year
+        ), y AS (
+            SELECT rid, reporter, partner, product, year,
+                   CASE WHEN a.n IS NOT NULL AND coalesce(m.n, 0) < 12 THEN a.v ELSE m.v END
+                     AS v,
+                   CASE WHEN a.n IS NOT NULL AND coalesce(m.n, 0) < 12 THEN a.n ELSE m.n END
+                     AS n,
+                   CASE WHEN a.n IS NOT NULL AND coalesce(m.n, 0) < 12 THEN a.miss
+                        ELSE m.miss END AS miss
+            FROM a FULL OUTER JOIN m USING (rid, reporter, partner, product, year)
+        )
+        SELECT rid, reporter, partner, product, sum(v), sum(n), bool_or(miss)
+        FROM y GROUP BY rid, reporter, partner, product"""
+    ).fetchall()
+    if any(r[6] for r in rows):
+        _raise_missing_rate(con, sql, currency, rates)
+    wanted = [len(r.month_list) for r in ranges]
+    out: dict[tuple[str, str, str], list[RangeValue]] = {}
+    for rid, reporter, partner, product, value, n, _miss in rows:
+        key = (reporter, partner, product)
+        held = out.get(key)
+        if held is None:
+            held = out[key] = [RangeValue(None, 0, w) for w in wanted]
+        held[rid] = RangeValue(value, int(n), wanted[rid])
+    return out
+
+
+def range_values(
+    found: dict[tuple[str, str, str], list[RangeValue]],
+    key: tuple[str, str, str],
+    ranges: list[PeriodRange],
+) -> list[RangeValue]:
+    """The values of `key`, or empty values where the series has no data at all."""
+    return found.get(key) or [RangeValue(None, 0, len(r.month_list)) for r in ranges]
 
 
 def sum_range(items: list[Series], rng: PeriodRange) -> RangeValue:
-    """Sum the figures of one series over a range of months.
-
-    Monthly figures are used where the source has them; a year fully inside the range
-    with no monthly figures (or fewer than 12 while an annual figure exists) uses its annual
-    figure. `months_found` says how much of the range had data.
-    """
+    """Sum fetched figures of one series over a range (the rule of `fetch_ranges`)."""
     monthly: dict[int, dict[int, Series]] = defaultdict(dict)
     annual: dict[int, Series] = {}
     for s in items:
         if s.month is None:
             annual[s.year] = s
-        elif (s.year, s.month) in rng:
+        elif rng.start <= (s.year, s.month) <= rng.end:
             monthly[s.year][s.month] = s
-    wanted = len(rng.months())
-    full = rng.full_years()
-    total = 0.0
-    found = 0
-    sources: set[str] = set()
+    total, found = 0.0, 0
     for year in rng.years:
-        months = monthly.get(year, {})
-        if year in full and year in annual and len(months) < 12:
+        months = monthly.get(year)
+        if year in rng.full_year_set and year in annual and (months is None or len(months) < 12):
             total += annual[year].value
             found += 12
-            sources.add(annual[year].source_file)
         elif months:
             total += sum(s.value for s in months.values())
             found += len(months)
-            sources.update(s.source_file for s in months.values())
-    return RangeValue(total if found else None, found, wanted, frozenset(sources))
+    return RangeValue(total if found else None, found, len(rng.month_list))
 
 
 def group(items: list[Series]) -> dict[tuple[str, str, str], list[Series]]:
