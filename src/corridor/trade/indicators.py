@@ -311,56 +311,52 @@ def mirror(
         basis=basis,
         countries_only=exporters is None,
     )
-    x_by = _annual(exports, all_years, swap=False)
-    m_by = _annual(imports, all_years, swap=True)
+    x_by = _by_pair(exports, swap=False)
+    m_by = _by_pair(imports, swap=True)
     if exporters is not None and importers is not None:
         pairs = [(e, i) for e in exporters for i in importers if e != i]
     else:
         pairs = sorted(set(x_by) | set(m_by))
+    empty = [RangeValue(None, 0, 12) for _ in all_years]
     rows: list[MirrorRow] = []
     detail: list[MirrorYear] = []
     notes: list[str] = []
-    for pair in pairs:
-        xs, ms = x_by.get(pair, {}), m_by.get(pair, {})
-        for y in all_years:
-            detail.append(MirrorYear(pair[0], pair[1], y, _val(xs.get(y)), _val(ms.get(y))))
-            for side, values in (("exporter", xs), ("importer", ms)):
-                rv = values.get(y)
-                if rv is None or rv.value is None:
-                    notes.append(f"{pair[0]}->{pair[1]} {y}: no {side}-reported annual figure")
+    for exporter, importer in pairs:
+        xs = x_by.get((exporter, importer), empty)
+        ms = m_by.get((exporter, importer), empty)
+        for y, x, m in zip(all_years, xs, ms, strict=True):
+            detail.append(MirrorYear(exporter, importer, y, x.value, m.value))
+            for side, rv in (("exporter", x), ("importer", m)):
+                if rv.value is None:
+                    notes.append(f"{exporter}->{importer} {y}: no {side}-reported annual figure")
                 elif rv.months_found < 12:
                     notes.append(
-                        f"{pair[0]}->{pair[1]} {y}: {side}-reported figure covers "
+                        f"{exporter}->{importer} {y}: {side}-reported figure covers "
                         f"{rv.months_found} of 12 months"
                     )
-        x_add = _additional(xs, base, years)
-        m_add = _additional(ms, base, years)
+        x_add = _additional(xs)
+        m_add = _additional(ms)
         share = 1.0 - m_add / x_add if x_add and m_add is not None else None
-        rows.append(MirrorRow(pair[0], pair[1], x_add, m_add, share))
+        rows.append(MirrorRow(exporter, importer, x_add, m_add, share))
     return rows, detail, notes
 
 
-def _val(rv: RangeValue | None) -> float | None:
-    return None if rv is None else rv.value
+def _by_pair(
+    found: dict[tuple[str, str, str], list[RangeValue]], *, swap: bool
+) -> dict[tuple[str, str], list[RangeValue]]:
+    """{(exporter, importer): values by year}; import series are keyed the other way round."""
+    if swap:
+        return {(p, r): v for (r, p, _), v in found.items()}
+    return {(r, p): v for (r, p, _), v in found.items()}
 
 
-def _annual(
-    found: dict[tuple[str, str, str], list[RangeValue]], years: list[int], *, swap: bool
-) -> dict[tuple[str, str], dict[int, RangeValue]]:
-    """{(exporter, importer): {year: value}}; import series are keyed the other way round."""
-    out: dict[tuple[str, str], dict[int, RangeValue]] = {}
-    for (reporter, partner, _p), values in found.items():
-        key = (partner, reporter) if swap else (reporter, partner)
-        out[key] = dict(zip(years, values, strict=True))
-    return out
-
-
-def _additional(values: dict[int, RangeValue], base: int, years: list[int]) -> float | None:
-    b = _val(values.get(base))
-    later = [_val(values.get(y)) for y in years]
-    if b is None or any(v is None for v in later):
+def _additional(values: list[RangeValue]) -> float | None:
+    """Σ (X_y − X_base) over the later years; values[0] is the base year."""
+    base = values[0].value
+    later = [v.value for v in values[1:]]
+    if base is None or None in later:
         return None
-    return sum(v - b for v in later if v is not None)
+    return sum(later) - base * len(later)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

@@ -291,8 +291,7 @@ def fetch_series(
     return [Series(*r[:7]) for r in rows]
 
 
-@dataclass(frozen=True)
-class RangeValue:
+class RangeValue(NamedTuple):
     value: float | None
     months_found: int
     months_wanted: int
@@ -361,13 +360,14 @@ def fetch_ranges(
     if any(r[6] for r in rows):
         _raise_missing_rate(con, sql, currency, rates)
     wanted = [len(r.month_list) for r in ranges]
+    empty = [RangeValue(None, 0, w) for w in wanted]
     out: dict[tuple[str, str, str], list[RangeValue]] = {}
     for rid, reporter, partner, product, value, n, _miss in rows:
         key = (reporter, partner, product)
         held = out.get(key)
         if held is None:
-            held = out[key] = [RangeValue(None, 0, w) for w in wanted]
-        held[rid] = RangeValue(value, int(n), wanted[rid])
+            held = out[key] = empty.copy()
+        held[rid] = RangeValue(value, n, wanted[rid])
     return out
 
 
