@@ -265,6 +265,9 @@ def build_report(
         )
         sections.append(
             f"<h2>{html.escape(GOODS_LABEL[goods])}: largest increases to the hubs</h2>"
+            "<p>A product with no base value (–) is usually an HS 2022 renumbering (smartphones "
+            "851712 → 851713, road tractors 870120 → 870121), not new trade: only the six "
+            "CHPL codes are bridged between HS 2017 and HS 2022.</p>"
             + _table(
                 ["#", "HS6", "description", "base (EUR m)", "period (EUR m)", "change", "%"],
                 [
