@@ -54,16 +54,19 @@ def generate(path: Path, rows: int) -> float:
     con = duckdb.connect(config={"threads": 2, "memory_limit": "3GB"})
     country = ", ".join(f"'{c}'" for c in codes())
     pairs = COUNTRIES * (COUNTRIES - 1)
+    per_year = -(-rows // len(YEARS))  # rounded up: at least `rows` rows in all
     start = time.perf_counter()
-    # Row i: year i % 5; pair (i // 5) % pairs; slot (i // 5) // pairs picks the product
-    # (slot * 7919 mod 5000 is distinct for every slot < 5000, 7919 being prime).
+    # Year-major like BACI, which ships one file per year: row i is year i // per_year;
+    # within a year, pair j % pairs and slot j // pairs picks the product (slot * 7919 mod
+    # 5000 is distinct for every slot < 5000, 7919 being prime).
     con.execute(
         f"""
         COPY (
           WITH c AS (SELECT [{country}] AS iso),
           r AS (
-            SELECT i, i % 5 AS y, (i // 5) % {pairs} AS pair, (i // 5) // {pairs} AS slot
-            FROM range({rows}) t(i)
+            SELECT i, i // {per_year} AS y, (i % {per_year}) % {pairs} AS pair,
+                   (i % {per_year}) // {pairs} AS slot
+            FROM range({per_year * len(YEARS)}) t(i)
           ),
           p AS (
             SELECT i, y, slot, pair // {COUNTRIES - 1} AS a,

@@ -136,7 +136,7 @@ def register(con: duckdb.DuckDBPyConnection, basket: Basket) -> None:
         ("b_prefix", basket.prefixes),
     ):
         if codes:
-            con.executemany(f"INSERT INTO {table} VALUES (?)", [[c] for c in sorted(codes)])
+            con.execute(f"INSERT INTO {table} SELECT unnest(?)", [sorted(codes)])
 
 
 def predicate(basket: Basket, alias: str = "f") -> str:

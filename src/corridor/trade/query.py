@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import duckdb
 
@@ -134,6 +134,15 @@ class Series(NamedTuple):
     source_file: str
 
 
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Insert rows in one statement (DuckDB's executemany runs one statement per row)."""
+    if not rows:
+        return
+    columns = list(zip(*rows, strict=True))
+    unnest = ", ".join("unnest(?)" for _ in columns)
+    con.execute(f"INSERT INTO {table} SELECT {unnest}", [list(c) for c in columns])
+
+
 def _code_map(con: duckdb.DuckDBPyConnection, name: str, codes: Iterable[str] | None) -> bool:
     """Create table `name`(code, out, via): requested code -> itself; EU27 -> its members."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (code VARCHAR, out VARCHAR, via INTEGER)")
@@ -146,7 +155,7 @@ def _code_map(con: duckdb.DuckDBPyConnection, name: str, codes: Iterable[str] | 
             rows.extend((member, "EU27", 1) for member in EU27_2020)
     if not rows:
         raise CorridorError("no reporter or partner given")
-    con.executemany(f"INSERT INTO {name} VALUES (?, ?, ?)", rows)
+    insert_rows(con, name, rows)
     return True
 
 
@@ -193,7 +202,7 @@ def _chosen_sql(
     has_p = _code_map(con, "pmap", partners)
     register(con, basket)
     con.execute("CREATE OR REPLACE TEMP TABLE rates_t (period VARCHAR, usd DOUBLE)")
-    con.executemany("INSERT INTO rates_t VALUES (?, ?)", list(rates.usd_per_eur.items()))
+    insert_rows(con, "rates_t", list(rates.usd_per_eur.items()))
     goods = predicate(basket, "f")
     product = _product_sql("f") if by_product else "''"
     reporter_join = "JOIN rmap rm ON f.reporter = rm.code" if has_r else ""
@@ -207,15 +216,17 @@ def _chosen_sql(
     extra = " AND f.partner_kind = 'country'" if countries_only and not has_p else ""
     if flow not in ("export", "import", "reexport", "reimport"):
         raise CorridorError(f"unknown flow {flow!r}")
+    level_rule = needs_level_rule(basket)
+    # Read product_code only when a query needs it: it is the widest column.
+    lvl = ", length(f.product_code) AS lvl" if level_rule else ""
     select_rows = f"""
         SELECT {r_out} AS reporter, {p_out} AS partner, {product} AS product, f.year, f.month,
-               f.source_file, f.rank, {via} AS via, f.currency, f.value,
-               length(f.product_code) AS lvl
+               f.source_file, f.rank, {via} AS via, f.currency, f.value{lvl}
         FROM facts f {reporter_join} {partner_join}
         WHERE f.flow = '{flow}' AND f.year IN ({",".join(str(y) for y in year_list) or "NULL"})
           AND {basis_sql} AND {goods}{extra}
     """
-    if needs_level_rule(basket):
+    if level_rule:
         select_rows = f"""
             SELECT * FROM ({select_rows})
             QUALIFY lvl = max(lvl) OVER (PARTITION BY source_file)
@@ -323,8 +334,9 @@ def fetch_ranges(
     )  # fmt: skip
     con.execute("CREATE OR REPLACE TEMP TABLE ranges_t (rid INTEGER, lo INTEGER, hi INTEGER)")
     con.execute("CREATE OR REPLACE TEMP TABLE fullyears_t (rid INTEGER, year INTEGER)")
-    con.executemany(
-        "INSERT INTO ranges_t VALUES (?, ?, ?)",
+    insert_rows(
+        con,
+        "ranges_t",
         [
             [i, r.start[0] * 100 + r.start[1], r.end[0] * 100 + r.end[1]]
             for i, r in enumerate(ranges)
@@ -332,7 +344,7 @@ def fetch_ranges(
     )
     full = [[i, y] for i, r in enumerate(ranges) for y in sorted(r.full_year_set)]
     if full:
-        con.executemany("INSERT INTO fullyears_t VALUES (?, ?)", full)
+        insert_rows(con, "fullyears_t", full)
     rows = con.execute(
         f"""{sql}, m AS (
             SELECT g.rid, c.reporter, c.partner, c.product, c.year, sum(c.value) AS v,
