@@ -274,13 +274,15 @@ def mirror(
     rates: Rates,
     goods: str = "all",
     basis: str = "origin",
+    with_detail: bool = True,
 ) -> tuple[list[MirrorRow], list[MirrorYear], list[str]]:
     """What exporters report shipping to importers vs what importers report receiving.
 
     "Additional" exports are those above the base year, summed over `years`:
     Σ (X_y − X_base). `unrecorded_share` = 1 − importer-reported additional / exporter-
     reported additional: the share of the extra exports the importer never recorded.
-    None (all) for exporters/importers takes every country pair in the data.
+    None (all) for exporters/importers takes every country pair in the data. The per-year
+    figures (`MirrorYear`, for charts) are left out with `with_detail=False`.
     """
     cur = _check_currency(currency)
     if base in years:
@@ -325,7 +327,8 @@ def mirror(
         xs = x_by.get((exporter, importer), empty)
         ms = m_by.get((exporter, importer), empty)
         for y, x, m in zip(all_years, xs, ms, strict=True):
-            detail.append(MirrorYear(exporter, importer, y, x.value, m.value))
+            if with_detail:
+                detail.append(MirrorYear(exporter, importer, y, x.value, m.value))
             for side, rv in (("exporter", x), ("importer", m)):
                 if rv.value is None:
                     notes.append(f"{exporter}->{importer} {y}: no {side}-reported annual figure")
