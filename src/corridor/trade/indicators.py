@@ -18,6 +18,7 @@ from corridor.trade.query import (
     RangeValue,
     coverage_note,
     fetch_ranges,
+    fetch_ranges_by_flow,
     fetch_series,
     group,
     parse_range,
@@ -290,29 +291,45 @@ def mirror(
     basket = resolve_basket(con, goods)
     all_years = [base, *years]
     ranges = [parse_range(str(y)) for y in all_years]
-    exports = fetch_ranges(
-        con,
-        flow="export",
-        reporters=exporters,
-        partners=importers,
-        basket=basket,
-        ranges=ranges,
-        currency=cur,
-        rates=rates,
-        countries_only=importers is None,
-    )
-    imports = fetch_ranges(
-        con,
-        flow="import",
-        reporters=importers,
-        partners=exporters,
-        basket=basket,
-        ranges=ranges,
-        currency=cur,
-        rates=rates,
-        basis=basis,
-        countries_only=exporters is None,
-    )
+    if exporters is None and importers is None:
+        # Every pair: both sides come from one scan of the facts.
+        both = fetch_ranges_by_flow(
+            con,
+            flow="export,import",
+            reporters=None,
+            partners=None,
+            basket=basket,
+            ranges=ranges,
+            currency=cur,
+            rates=rates,
+            basis=basis,
+            countries_only=True,
+        )
+        exports, imports = both["export"], both["import"]
+    else:
+        exports = fetch_ranges(
+            con,
+            flow="export",
+            reporters=exporters,
+            partners=importers,
+            basket=basket,
+            ranges=ranges,
+            currency=cur,
+            rates=rates,
+            countries_only=importers is None,
+        )
+        imports = fetch_ranges(
+            con,
+            flow="import",
+            reporters=importers,
+            partners=exporters,
+            basket=basket,
+            ranges=ranges,
+            currency=cur,
+            rates=rates,
+            basis=basis,
+            countries_only=exporters is None,
+        )
     x_by = _by_pair(exports, swap=False)
     m_by = _by_pair(imports, swap=True)
     if exporters is not None and importers is not None:

@@ -102,8 +102,12 @@ def connect(facts: str | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with views `facts` and `ref` over the store's Parquet files."""
     settings = get_settings()
     con = duckdb.connect(
-        config={"threads": settings.trade_threads, "memory_limit": settings.trade_memory_limit}
+        config={
+            "threads": settings.trade_threads,
+            "memory_limit": settings.trade_memory_limit,
+        }
     )
+    con.execute("SET enable_progress_bar = false")  # it would draw on stdout
     glob = facts if facts is not None else facts_glob()
     if glob is None:
         raise CorridorError(
@@ -191,7 +195,8 @@ def _chosen_sql(
     countries_only: bool,
 ) -> str:
     """Set up the temp tables and return the SQL of the chosen, converted figures
-    `conv(reporter, partner, product, year, month, source_file, currency, value, missing)`.
+    `conv(flow, reporter, partner, product, year, month, source_file, currency, value,
+    missing)`. `flow` may name several flows, comma-separated, read in one scan.
 
     One source per series: aggregate rows before member sums (`via`), official before
     derived (`rank`), then the later file name. `missing` marks a figure whose EUR/USD rate
@@ -214,16 +219,18 @@ def _chosen_sql(
         "f.basis <> 'consignment'" if basis == "origin" else "f.basis IN ('', 'consignment')"
     )
     extra = " AND f.partner_kind = 'country'" if countries_only and not has_p else ""
-    if flow not in ("export", "import", "reexport", "reimport"):
+    flows = flow.split(",")
+    if any(f not in ("export", "import", "reexport", "reimport") for f in flows):
         raise CorridorError(f"unknown flow {flow!r}")
+    flow_sql = ", ".join(f"'{f}'" for f in flows)
     level_rule = needs_level_rule(basket)
     # Read product_code only when a query needs it: it is the widest column.
     lvl = ", length(f.product_code) AS lvl" if level_rule else ""
     select_rows = f"""
-        SELECT {r_out} AS reporter, {p_out} AS partner, {product} AS product, f.year, f.month,
-               f.source_file, f.rank, {via} AS via, f.currency, f.value{lvl}
+        SELECT f.flow, {r_out} AS reporter, {p_out} AS partner, {product} AS product, f.year,
+               f.month, f.source_file, f.rank, {via} AS via, f.currency, f.value{lvl}
         FROM facts f {reporter_join} {partner_join}
-        WHERE f.flow = '{flow}' AND f.year IN ({",".join(str(y) for y in year_list) or "NULL"})
+        WHERE f.flow IN ({flow_sql}) AND f.year IN ({",".join(str(y) for y in year_list) or "NULL"})
           AND {basis_sql} AND {goods}{extra}
     """
     if level_rule:
@@ -234,21 +241,21 @@ def _chosen_sql(
     cur = currency.replace("'", "")
     return f"""
         WITH agg AS (
-            SELECT reporter, partner, product, year, month, source_file, min(rank) AS rank,
-                   via, currency, sum(value) AS value
+            SELECT flow, reporter, partner, product, year, month, source_file,
+                   min(rank) AS rank, via, currency, sum(value) AS value
             FROM ({select_rows})
-            GROUP BY reporter, partner, product, year, month, source_file, via, currency
+            GROUP BY flow, reporter, partner, product, year, month, source_file, via, currency
         ), chosen AS (
             SELECT * FROM agg
             QUALIFY row_number() OVER (
-                PARTITION BY reporter, partner, product, year, month
+                PARTITION BY flow, reporter, partner, product, year, month
                 ORDER BY via, rank, source_file DESC) = 1
         ), keyed AS (
             SELECT *, CASE WHEN month IS NULL THEN year::VARCHAR
                       ELSE year::VARCHAR || '-' || lpad(month::VARCHAR, 2, '0') END AS period
             FROM chosen
         ), conv AS (
-            SELECT k.reporter, k.partner, k.product, k.year::INTEGER AS year,
+            SELECT k.flow, k.reporter, k.partner, k.product, k.year::INTEGER AS year,
                    k.month::INTEGER AS month, k.source_file, k.currency,
                    CASE WHEN k.currency = '{cur}' THEN k.value
                         WHEN k.currency = 'EUR' AND '{cur}' = 'USD' THEN k.value * r.usd
@@ -308,7 +315,7 @@ class RangeValue(NamedTuple):
     months_wanted: int
 
 
-def fetch_ranges(
+def fetch_ranges_by_flow(
     con: duckdb.DuckDBPyConnection,
     *,
     flow: str,
@@ -321,8 +328,9 @@ def fetch_ranges(
     basis: str = "origin",
     by_product: bool = False,
     countries_only: bool = False,
-) -> dict[tuple[str, str, str], list[RangeValue]]:
-    """The value of every (reporter, partner, product) series over each range, summed in
+) -> dict[str, dict[tuple[str, str, str], list[RangeValue]]]:
+    """Per flow (`flow` may be 'export,import': one scan), the value of every
+    (reporter, partner, product) series over each range, summed in
     DuckDB: monthly figures where the chosen source has them; a year fully inside a range
     uses its annual figure when there are fewer than 12 monthly ones. Series absent from a
     range get `RangeValue(None, 0, wanted)`."""
@@ -347,40 +355,64 @@ def fetch_ranges(
         insert_rows(con, "fullyears_t", full)
     rows = con.execute(
         f"""{sql}, m AS (
-            SELECT g.rid, c.reporter, c.partner, c.product, c.year, sum(c.value) AS v,
+            SELECT g.rid, c.flow, c.reporter, c.partner, c.product, c.year, sum(c.value) AS v,
                    count(*) AS n, bool_or(c.missing) AS miss
             FROM conv c JOIN ranges_t g
               ON c.month IS NOT NULL AND c.year * 100 + c.month BETWEEN g.lo AND g.hi
-            GROUP BY g.rid, c.reporter, c.partner, c.product, c.year
+            GROUP BY g.rid, c.flow, c.reporter, c.partner, c.product, c.year
         ), a AS (
-            SELECT g.rid, c.reporter, c.partner, c.product, c.year, c.value AS v, 12 AS n,
+            SELECT g.rid, c.flow, c.reporter, c.partner, c.product, c.year, c.value AS v,
+                   12 AS n,
                    c.missing AS miss
             FROM conv c JOIN fullyears_t g ON c.month IS NULL AND c.year = g.year
         ), y AS (
-            SELECT rid, reporter, partner, product, year,
+            SELECT rid, flow, reporter, partner, product, year,
                    CASE WHEN a.n IS NOT NULL AND coalesce(m.n, 0) < 12 THEN a.v ELSE m.v END
                      AS v,
                    CASE WHEN a.n IS NOT NULL AND coalesce(m.n, 0) < 12 THEN a.n ELSE m.n END
                      AS n,
                    CASE WHEN a.n IS NOT NULL AND coalesce(m.n, 0) < 12 THEN a.miss
                         ELSE m.miss END AS miss
-            FROM a FULL OUTER JOIN m USING (rid, reporter, partner, product, year)
+            FROM a FULL OUTER JOIN m USING (rid, flow, reporter, partner, product, year)
         )
-        SELECT rid, reporter, partner, product, sum(v), sum(n), bool_or(miss)
-        FROM y GROUP BY rid, reporter, partner, product"""
+        SELECT rid, flow, reporter, partner, product, sum(v), sum(n), bool_or(miss)
+        FROM y GROUP BY rid, flow, reporter, partner, product"""
     ).fetchall()
     if any(r[6] for r in rows):
         _raise_missing_rate(con, sql, currency, rates)
     wanted = [len(r.month_list) for r in ranges]
     empty = [RangeValue(None, 0, w) for w in wanted]
-    out: dict[tuple[str, str, str], list[RangeValue]] = {}
-    for rid, reporter, partner, product, value, n, _miss in rows:
+    out: dict[str, dict[tuple[str, str, str], list[RangeValue]]] = {f: {} for f in flow.split(",")}
+    for rid, row_flow, reporter, partner, product, value, n, _miss in rows:
+        series = out[row_flow]
         key = (reporter, partner, product)
-        held = out.get(key)
+        held = series.get(key)
         if held is None:
-            held = out[key] = empty.copy()
+            held = series[key] = empty.copy()
         held[rid] = RangeValue(value, n, wanted[rid])
     return out
+
+
+def fetch_ranges(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    flow: str,
+    reporters: list[str] | None,
+    partners: list[str] | None,
+    basket: Basket,
+    ranges: list[PeriodRange],
+    currency: str,
+    rates: Rates,
+    basis: str = "origin",
+    by_product: bool = False,
+    countries_only: bool = False,
+) -> dict[tuple[str, str, str], list[RangeValue]]:
+    """`fetch_ranges_by_flow` for one flow."""
+    return fetch_ranges_by_flow(
+        con, flow=flow, reporters=reporters, partners=partners, basket=basket, ranges=ranges,
+        currency=currency, rates=rates, basis=basis, by_product=by_product,
+        countries_only=countries_only,
+    )[flow]  # fmt: skip
 
 
 def range_values(
