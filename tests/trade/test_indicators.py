@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from corridor.trade import indicators
+from corridor.trade.goods import resolve_basket
 from corridor.trade.query import connect, parse_range
 from corridor.trade.rates import load_rates
 from corridor.trade.store import Loaded
@@ -221,3 +222,41 @@ def test_rank_partners_and_products(store: list[Loaded]) -> None:
     assert len(products) == 5
     assert all(len(r.product.split("+")[0]) == 6 for r in products)
     assert all(r.description for r in products)
+
+
+def test_chpl_tiers(store: list[Loaded]) -> None:
+    con = connect()
+    tier1 = resolve_basket(con, "chpl:1")
+    tier3 = resolve_basket(con, "chpl:3")
+    tier3a = resolve_basket(con, "chpl:3.A")
+    everything = resolve_basket(con, "chpl")
+    assert tier1.hs6_post == {"854231", "854232", "854233", "854239"}
+    assert tier3a.hs6_post < tier3.hs6_post < everything.hs6_post
+    assert len(everything.hs6_post) == 50
+    # 2021 and earlier: the HS 2017 predecessors of the six changed codes
+    assert {"854890", "852580", "854140", "854150", "880330"} <= everything.hs6_pre
+
+
+def test_partner_eu27_summed_from_members(trade_data: Path, store: list[Loaded]) -> None:
+    """Armstat has no EU row: Armenia's imports from EU27 are its imports (by origin) from
+    the 27 member states."""
+    members = {
+        "Austria", "Belgium", "Bulgaria", "Cyprus", "Czech Rep.", "Germany", "Denmark",
+        "Estonia", "Spain", "Finland", "France", "Greece", "Croatia", "Hungary", "Ireland",
+        "Italy", "Lithuania", "Luxembourg", "Latvia", "Malta", "Netherlands", "Poland",
+        "Portugal", "Romania", "Sweden", "Slovenia", "Slovakia",
+    }  # fmt: skip
+    path = next(trade_data.rglob("armstat_armenia_trade_by_country_monthly_*.csv"))
+    labels = {r["country"] for r in raw_rows(path)}
+    assert members <= labels, members - labels
+    expected = sum(
+        float(r["import_origin"]) * 1000
+        for r in raw_rows(path)
+        if r["year"] == "2021" and r["country"] in members
+    )
+    _rows, detail, _ = indicators.mirror(
+        connect(), exporters=["EU27"], importers=["AM"], base=2021, years=[2022],
+        currency="USD", rates=load_rates(),
+    )  # fmt: skip
+    got = next(d.importer_reported for d in detail if d.year == 2021)
+    assert math.isclose(got or 0, expected, rel_tol=1e-9)
