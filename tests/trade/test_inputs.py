@@ -191,6 +191,20 @@ def test_cli_compare_on_small_store(tmp_path: Path, capsys: pytest.CaptureFixtur
     ):
         code, _, err = run(["trade", "compare", "--partner", "KG", *args], capsys)
         assert code == 2 and what in err, err
+    rates = write(tmp_path / "rates.csv", "period,usd_per_eur\n2021-03,1.19\n")
+    code, stdout, err = run(
+        ["trade", "compare", "--partner", "KG", "--base", "2021-03", "--period", "2022-03",
+         "--goods", "85423100", "--currency", "USD", "--rates", str(rates), "-o", "-"],
+        capsys,
+    )  # fmt: skip
+    assert code == 2 and "no EUR/USD rate for 2022-03" in err, err
+    rates.write_text("period,usd_per_eur\n2021-03,2.0\n2022-03,0.5\n")
+    code, stdout, err = run(
+        ["trade", "compare", "--partner", "KG", "--base", "2021-03", "--period", "2022-03",
+         "--goods", "85423100", "--currency", "USD", "--rates", str(rates), "-o", "-"],
+        capsys,
+    )  # fmt: skip
+    assert stdout.splitlines()[1] == "EU27,KG,85423100,200.00,175.00,-25.00,-12.50"
     code, _, err = run(["trade", "mirror", "--years", "2021", "--base", "2021"], capsys)
     assert code == 2 and "base year" in err
 

@@ -353,6 +353,11 @@ def fetch_ranges_by_flow(
     full = [[i, y] for i, r in enumerate(ranges) for y in sorted(r.full_year_set)]
     if full:
         insert_rows(con, "fullyears_t", full)
+    # One row per series, two columns (value, months found) per range.
+    pivot = ", ".join(
+        f"sum(v) FILTER (WHERE rid = {i}), sum(n) FILTER (WHERE rid = {i})"
+        for i in range(len(ranges))
+    )
     rows = con.execute(
         f"""{sql}, m AS (
             SELECT g.rid, c.flow, c.reporter, c.partner, c.product, c.year, sum(c.value) AS v,
@@ -375,21 +380,17 @@ def fetch_ranges_by_flow(
                         ELSE m.miss END AS miss
             FROM a FULL OUTER JOIN m USING (rid, flow, reporter, partner, product, year)
         )
-        SELECT rid, flow, reporter, partner, product, sum(v), sum(n), bool_or(miss)
-        FROM y GROUP BY rid, flow, reporter, partner, product"""
+        SELECT flow, reporter, partner, product, bool_or(miss), {pivot}
+        FROM y GROUP BY flow, reporter, partner, product"""
     ).fetchall()
-    if any(r[6] for r in rows):
+    if any(r[4] for r in rows):
         _raise_missing_rate(con, sql, currency, rates)
     wanted = [len(r.month_list) for r in ranges]
-    empty = [RangeValue(None, 0, w) for w in wanted]
     out: dict[str, dict[tuple[str, str, str], list[RangeValue]]] = {f: {} for f in flow.split(",")}
-    for rid, row_flow, reporter, partner, product, value, n, _miss in rows:
-        series = out[row_flow]
-        key = (reporter, partner, product)
-        held = series.get(key)
-        if held is None:
-            held = series[key] = empty.copy()
-        held[rid] = RangeValue(value, n, wanted[rid])
+    for row in rows:
+        out[row[0]][(row[1], row[2], row[3])] = [
+            RangeValue(row[5 + 2 * i], row[6 + 2 * i] or 0, w) for i, w in enumerate(wanted)
+        ]
     return out
 
 
