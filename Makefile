@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_HOME := $(CURDIR)/out/demo-home
 
-.PHONY: install demo test test-fast lint bench lock clean
+.PHONY: install demo test test-fast lint bench lock clean trade-report
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -42,6 +42,14 @@ bench: install
 	$(BIN)/python bench/screening.py --speed
 	$(BIN)/python bench/ownership.py
 	$(BIN)/python bench/fleet.py
+	$(BIN)/python bench/trade.py
+	$(BIN)/python bench/shipments.py
+	$(BIN)/python bench/api.py
+
+## trade-report: load ../shared/data/trade into out/trade-home and write out/report.html
+trade-report: install
+	CORRIDOR_HOME=$(CURDIR)/out/trade-home $(BIN)/corridor trade load ../shared/data/trade
+	CORRIDOR_HOME=$(CURDIR)/out/trade-home $(BIN)/corridor trade report -o out/report.html
 
 ## lock: re-pin every dependency to what is installed now
 lock:

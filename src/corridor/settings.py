@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     #: Seconds between checks of the active list versions by each API process: a newly
     #: activated list is screened against at most this long after activation.
     api_index_check_seconds: float = Field(default=5.0, ge=0)
+    #: DuckDB threads for trade queries; 2 is the target machine (2 cores, bench/trade.py).
+    trade_threads: int = Field(default=2, gt=0)
+    #: DuckDB memory limit for trade queries: past it DuckDB spills to disk instead of
+    #: failing; 3 GB keeps the whole process under the 4 GB target of bench/trade.py.
+    trade_memory_limit: str = "3GB"
 
     @property
     def db_url(self) -> str:

@@ -20,6 +20,7 @@ from corridor.cli.ownership import ownership_app
 from corridor.cli.screen import screen_app
 from corridor.cli.serve import serve
 from corridor.cli.users import users_app
+from corridor.cli.trade import trade_app
 from corridor.errors import CorridorError
 
 app = typer.Typer(
@@ -34,6 +35,7 @@ app.add_typer(ownership_app, name="ownership")
 app.add_typer(fleet_app, name="fleet")
 app.add_typer(goods_app, name="goods")
 app.add_typer(shipments_app, name="shipments")
+app.add_typer(trade_app, name="trade")
 app.command("demo")(demo)
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
