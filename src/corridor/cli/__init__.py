@@ -19,8 +19,8 @@ from corridor.cli.lists import lists_app
 from corridor.cli.ownership import ownership_app
 from corridor.cli.screen import screen_app
 from corridor.cli.serve import serve
-from corridor.cli.users import users_app
 from corridor.cli.trade import trade_app
+from corridor.cli.users import users_app
 from corridor.errors import CorridorError
 
 app = typer.Typer(
