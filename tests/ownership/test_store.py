@@ -232,3 +232,22 @@ def test_real_sdn_list_linked_by_inn_and_by_name(shared_data: Path, tmp_path: Pa
     [hit] = exposure_for("kz-2", store=store)
     assert hit.via == ["ofac-31412"]
     assert hit.links["ofac-31412"].startswith("screening: ")
+
+
+def test_screening_a_counterparty_on_no_list_returns_an_ownership_hit(
+    store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    load_ownership(store, HOLDINGS)
+    with pytest.raises(SystemExit) as done:
+        main(["screen", "name", "ТОО «Altyn Counterparty»", "--schema", "Company", "--json"])
+    assert done.value.code == 0
+    results = json.loads(capsys.readouterr().out)["results"]
+    hits = [r for r in results if r.get("kind") == "ownership"]
+    assert [(h["entity_id"], h["regime"]) for h in hits] == [("kz-bin-200340022222", "ofac")]
+    assert hits[0]["match"] and hits[0]["via"] == ["ofac-900003"]
+    assert hits[0]["explanation"][1].endswith("→ Altyn Counterparty LLP blocked under OFAC")
+    # A person is not screened against companies' owners.
+    with pytest.raises(SystemExit):
+        main(["screen", "name", "Altyn Counterparty", "--schema", "Person", "--json"])
+    person = json.loads(capsys.readouterr().out)["results"]
+    assert not [r for r in person if r.get("kind") == "ownership"]

@@ -291,3 +291,32 @@ class ListUpdateItem(BaseModel):
 
 class ListUpdateResponse(BaseModel):
     results: list[ListUpdateItem]
+
+
+class EntityRef(BaseModel):
+    entity_id: str
+    name: str
+
+
+class ExposureHit(BaseModel):
+    """An entity exposed through ownership or control under one regime
+    (`corridor.ownership.exposure.Exposure`)."""
+
+    kind: str = "ownership"
+    entity_id: str
+    name: str
+    regime: str
+    listed_share_pct: float
+    by_control: bool
+    listed_owners: list[EntityRef]
+    path: list[EntityRef]
+    via: list[str]
+    explanation: str
+    links: dict[str, str]
+
+
+class ExposureResponse(BaseModel):
+    entity_id: str
+    exposures: list[ExposureHit]
+    #: For each regime under which the entity is not exposed, why not.
+    not_exposed: dict[str, str]

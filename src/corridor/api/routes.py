@@ -13,6 +13,8 @@ from corridor.api.jobs import JobRunner, output_path
 from corridor.api.matching import as_utc, query_schema
 from corridor.api.models import (
     ErrorResponse,
+    ExposureHit,
+    ExposureResponse,
     JobResponse,
     ListDiffResponse,
     ListUpdateItem,
@@ -27,6 +29,7 @@ from corridor.api.state import IndexState
 from corridor.cases.audit import record_list_change
 from corridor.cli.lists import resolve_list_name
 from corridor.errors import CorridorError
+from corridor.ownership.exposure import exposure_for, not_exposed_reasons
 from corridor.screening.engine import Query as ScreeningQuery
 from corridor.settings import get_settings
 from corridor.store.diff import diff_versions
@@ -289,3 +292,30 @@ def update(
     state: IndexState = request.app.state.index
     state.refresh()
     return ListUpdateResponse(results=items)
+
+
+@router.get(
+    "/entities/{entity_id}/exposure",
+    response_model=ExposureResponse,
+    tags=["Ownership"],
+    responses=_ERRORS,
+)
+def entity_exposure(
+    request: Request,
+    entity_id: str,
+    _: Annotated[Caller, Depends(viewer)],
+    regime: Annotated[str | None, Query(pattern="^(ofac|eu|uk)$")] = None,
+) -> ExposureResponse:
+    """Whether ``entity_id`` is sanctioned through its owners or controllers (OFAC 50 %
+    rule, EU and UK ownership and control), with the paths and the rule in words."""
+    store = store_of(request)
+    try:
+        found = exposure_for(entity_id, regime, store=store)
+        why_not = not_exposed_reasons(entity_id, regime, store=store)
+    except CorridorError as exc:
+        raise HTTPException(400, detail=exc.message) from exc
+    return ExposureResponse(
+        entity_id=entity_id,
+        exposures=[ExposureHit.model_validate(e.to_dict()) for e in found],
+        not_exposed=why_not,
+    )

@@ -17,6 +17,7 @@ from corridor.errors import CorridorError
 from corridor.screening.batch import OPTIONAL, read_rows, run_batch
 from corridor.screening.engine import ALGORITHM, Query, screen
 from corridor.screening.index import load_index
+from corridor.screening.ownership import ownership_hits
 from corridor.settings import get_settings
 from corridor.store import open_store
 from corridor.store.screenings import get_screening, record_batch, record_screening
@@ -56,6 +57,7 @@ def name(
     if not index.entities:
         raise CorridorError("no list is loaded: run `corridor lists load PATH` first")
     results = [m.to_dict() for m in screen(index, query, cut, top)]
+    results += ownership_hits(store, query, cut)
     row = record_screening(
         store,
         query=query.to_dict(),
