@@ -35,8 +35,10 @@ COMPATIBLE = {
 #: weak (people move, companies have branches). A different valid identifier of one kind
 #: is stronger still: each Russian or Kazakh legal entity has exactly one INN or BIN, so
 #: two "ООО Ромашка" with different INNs are two companies (0.60 keeps them visible,
-#: below the default threshold, for review).
-DOB_EXACT, DOB_YEAR, DOB_NEAR, DOB_MISMATCH = 0.05, 0.02, -0.05, -0.30
+#: below the default threshold, for review). A birth year one off neither confirms nor
+#: refutes: it is the commonest slip in dates of birth, and Hijri-to-Gregorian
+#: conversions in UN records are often a year apart.
+DOB_EXACT, DOB_YEAR, DOB_NEAR, DOB_MISMATCH = 0.05, 0.02, 0.0, -0.30
 COUNTRY_MATCH, COUNTRY_MISMATCH = 0.02, -0.05
 GENDER_MISMATCH = -0.15
 IDENTIFIER_DIFFERENT = -0.40

@@ -22,7 +22,7 @@ from corridor.store import Store
 from corridor.store.lists import active_versions, iter_active_entities
 
 #: Bumped whenever what the index holds changes, so older index files are not reused.
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 
 #: Name properties screened, and how much a hit on each is worth: a weak alias (the UN's
 #: "low quality" a.k.a., OFAC's weak a.k.a.) is not enough on its own.
@@ -42,6 +42,13 @@ ID_PROPS: dict[str, tuple[str, ...]] = {
 }
 COMMON_KEY_SHARE = 0.02
 PREFIX = 4
+#: A word's letters in alphabetical order: two swapped letters, the commonest typing slip,
+#: keep them ("Lakhal" / "Lkahal", "Zahid" / "Zaihd"), where word and word start both
+#: change when the slip is near the start.
+LETTERS_MIN = 4
+#: The letters of the whole name survive a slip across a hyphen or a space, and any order
+#: of the parts ("Ko Ch'o'l-Chae" / "KO CH'O'-LCHAE" / "Ch'o'l-Chae KO").
+NAME_LETTERS_MIN = 6
 #: Candidates scored per query, best-sharing first: the true match shares most keys, and
 #: 60 keeps 681/683 UN positives while a query scores a third of what 200 cost.
 MAX_CANDIDATES = 60
@@ -69,12 +76,19 @@ class IndexedEntity:
 
 
 def name_keys(form: NameForm) -> set[str]:
+    """Blocking keys of a name: its words (``t:``) and word starts (``p:``) as skeletons,
+    the letters of each transliterated word (``l:``) and of the whole name (``n:``)."""
     keys = set()
     for token in form.tokens:
         bare = token.removesuffix(PATRONYMIC_MARK)
         if len(bare) >= 2:
             keys.add(f"t:{bare}")
             keys.add(f"p:{bare[:PREFIX]}")
+    words = form.latin.split()
+    keys.update("l:" + "".join(sorted(w)) for w in words if len(w) >= LETTERS_MIN)
+    letters = "".join(words)
+    if len(letters) >= NAME_LETTERS_MIN:
+        keys.add("n:" + "".join(sorted(letters)))
     return keys
 
 
@@ -102,7 +116,7 @@ class Index:
         """Entities sharing the most keys with the query, best first."""
         counts: Counter[int] = Counter()
         for key in keys:
-            weight = 3 if key.startswith(("i:", "t:")) else 1
+            weight = 3 if key.startswith(("i:", "t:", "n:")) else 2 if key.startswith("l:") else 1
             for position in self.postings.get(key, ()):
                 counts[position] += weight
         ranked = counts.most_common(MAX_CANDIDATES)

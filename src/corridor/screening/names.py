@@ -252,11 +252,7 @@ def _penalty(
         found.append((SERIES_EXTRA_FACTOR, "a series number on one side only"))
     if _lineage(query, left_q) and _lineage(candidate, left_c):
         found.append((LINEAGE_CONFLICT_FACTOR, "different patronymics or fathers' names"))
-    if (
-        query.fathers
-        and candidate.fathers
-        and any((i in query.fathers) != (j in candidate.fathers) for i, j, _ in aligned)
-    ):
+    if _swapped(query, candidate, aligned):
         found.append((LINEAGE_SWAP_FACTOR, "a father's name met a given name"))
     if organisation and places:
         extra_q, extra_c = query.places & left_q, candidate.places & left_c
@@ -268,6 +264,16 @@ def _penalty(
     for value, _ in found:
         factor *= value
     return factor, [f"{why} (x{value:.2f})" for value, why in found]
+
+
+def _swapped(query: NameForm, candidate: NameForm, aligned: list[tuple[int, int, float]]) -> bool:
+    """A father's name met a given name in both directions: "Muhammad bin Salman" /
+    "Salman bin Muhammad". One direction alone is a dropped "bin" ("Mohamed Belgacem ben
+    Abdallah" / "Mohamed ben Belgacem ben Abdallah"), which changes nobody's father."""
+    if not (query.fathers and candidate.fathers):
+        return False
+    roles = {(i in query.fathers, j in candidate.fathers) for i, j, _ in aligned}
+    return (True, False) in roles and (False, True) in roles
 
 
 def _lineage(form: NameForm, left: set[int]) -> bool:
@@ -288,14 +294,13 @@ def _names_conflict(left_q: tuple[str, ...], left_c: tuple[str, ...]) -> bool:
 def _joined_similarity(query: NameForm, candidate: NameForm) -> float:
     """Similarity of the two names written as one word, for merged or split words.
 
-    Only for names with different numbers of words ("Kazakh Telecom" / "Kazakhtelecom",
-    "Plat Ono Vich" / "Platonovich"): with as many words on both sides, the word-by-word
-    alignment already said everything, and one word of seven that differs ("al-Mosuli" /
-    "al-Qaduli") must not drown in the letters that agree.
+    For names with different numbers of words ("Kazakh Telecom" / "Kazakhtelecom",
+    "Plat Ono Vich" / "Platonovich"). With as many words on both sides only an exact
+    agreement counts (words split at another letter, "Han Yu-ro" / "Han Y-uro"): otherwise
+    the word-by-word alignment has said everything, and one word of seven that differs
+    ("al-Mosuli" / "al-Qaduli") must not drown in the letters that agree.
     """
     q, c = query.tokens, candidate.tokens
-    if len(q) == len(c):
-        return 0.0
     best = 0.0
     for a, b in (
         (
@@ -306,6 +311,8 @@ def _joined_similarity(query: NameForm, candidate: NameForm) -> float:
     ):
         if min(len(a), len(b)) >= 6:  # short strings match too easily
             best = max(best, OSA.normalized_similarity(a, b))
+    if len(q) == len(c):  # only words split elsewhere: "Han Yu-ro" / "Han Y-uro"
+        return best if best == 1.0 else 0.0
     return best if best >= 0.9 else 0.0
 
 
