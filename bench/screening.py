@@ -302,7 +302,7 @@ def main() -> None:
     threshold = get_settings().threshold
     # Warm-up, outside the timings: rigour and nomenklatura build their tables (territory
     # names, org types) once per process.
-    corridor_scores(pairs[:1])
+    corridor_scores([Pair("Company", "Warm-up Bank México S.A.", "Warm-up Bank S.A.", True, "")])
     logic_v2_scores(pairs[:1])
     ours = corridor_scores(pairs)
     theirs = logic_v2_scores(pairs)

@@ -364,11 +364,10 @@ def analyse_name(text: str, is_person: bool | None = None) -> NameForm:
     """
     # Titles go: "President Erdoğan", "Monsieur Ilie Bolojan".
     text_in = text if is_person is False else remove_person_prefixes(text).strip() or text
-    latin = " ".join(latin_tokens(text_in))
+    tokens = latin_tokens(text_in)
+    latin = " ".join(tokens)
     legal_form = None
-    if is_person is True:
-        tokens = latin_tokens(text_in)
-    else:
+    if is_person is not True:
         org_text, legal_form = _org_text(text_in)
         tokens = [_ORG_WORDS.get(t, t) for t in latin_tokens(org_text)]
         tokens, own_form = _strip_legal_form(tokens)
