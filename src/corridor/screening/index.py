@@ -116,7 +116,7 @@ class Index:
         """Entities sharing the most keys with the query, best first."""
         counts: Counter[int] = Counter()
         for key in keys:
-            weight = 3 if key.startswith(("i:", "t:", "n:")) else 2 if key.startswith("l:") else 1
+            weight = 3 if key.startswith(("i:", "t:", "n:")) else 1
             for position in self.postings.get(key, ()):
                 counts[position] += weight
         ranked = counts.most_common(MAX_CANDIDATES)
