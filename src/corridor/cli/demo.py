@@ -22,7 +22,7 @@ def demo(
         Path, typer.Option(help="Folder holding lists/ in official formats.")
     ] = EXAMPLES,
 ) -> None:
-    """Load the example lists and print the status of every active list."""
+    """Load the example lists, screen the example customers, score the example shipments."""
     lists_dir = examples / "lists"
     if not lists_dir.is_dir():
         raise CorridorError.at(lists_dir, "no such folder; expected the project's examples/lists")
@@ -32,6 +32,16 @@ def demo(
             continue
         console.print(describe_load(load_list(store, path)), soft_wrap=True)
     status()
+    customers = examples / "customers" / "customers.csv"
+    if customers.is_file():
+        from corridor.cli.screen import file as screen_file
+        from corridor.settings import get_settings
+
+        output = get_settings().home / "demo-screening.csv"
+        output.unlink(missing_ok=True)  # a fresh run, not a resumed one
+        console.print(f"screening {customers.name} (Latin and Cyrillic, with identifiers):")
+        screen_file(customers, output, top=3, threshold=None, mapping=None, workers=1)
+        console.print(f"hits with explanations: {output}")
     goods_dir = examples / "goods"
     if goods_dir.is_dir():
         from corridor.cli.goods import load_reference_cmd, shipments_check
