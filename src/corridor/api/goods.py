@@ -7,10 +7,14 @@ They answer what ``corridor goods check``/``goods find`` and ``corridor shipment
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 
 from corridor.api.auth import Caller, analyst, viewer
@@ -34,7 +38,49 @@ from corridor.goods.rules import RuleSet, load_rules
 from corridor.goods.shipments import Shipment
 from corridor.settings import get_settings
 
-router = APIRouter(tags=["Goods and shipments"])
+
+def one_line(exc: RequestValidationError) -> str:
+    """The first validation error as one line naming its field (``route.destination:
+    Value error, 'Narnia' is not a country``), as the CLI reports a bad shipment file.
+
+    A body that may take two shapes (one shipment or ``{"shipments": [...]}``) fails
+    against each; the errors of the shape it comes closest to (the fewest) are reported.
+    """
+    errors = [
+        (tuple(p for p in e.get("loc", ()) if p != "body"), str(e.get("msg", "invalid")))
+        for e in exc.errors()
+    ]
+    if not errors:
+        return "invalid request"
+    branches: dict[str, list[tuple[tuple[Any, ...], str]]] = {}
+    for loc, msg in errors:
+        if loc and isinstance(loc[0], str) and loc[0] in _SHAPES:
+            branches.setdefault(loc[0], []).append((loc[1:], msg))
+    if branches and len(branches) == len(_SHAPES):
+        errors = min(branches.values(), key=len)
+    where, msg = errors[0]
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    text = f"{'.'.join(str(p) for p in where) or 'body'}: {msg}{more}"
+    return " ".join(text.split())
+
+
+class OneLineErrors(APIRoute):
+    """A route whose invalid requests get a one-line 422 ``detail`` (FastAPI's default is
+    a list of error objects), so a compliance tool can show it as it is."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RequestValidationError as exc:
+                return JSONResponse({"detail": one_line(exc)}, status_code=422)
+
+        return route
+
+
+router = APIRouter(tags=["Goods and shipments"], route_class=OneLineErrors)
 
 #: Shipments in one request: a request's parties are screened while the client waits, so a
 #: large batch belongs in the CLI (``corridor shipments check FILE``), not one HTTP call.
@@ -47,6 +93,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorResponse, "description": "Missing, unknown or revoked API key"},
     403: {"model": ErrorResponse, "description": "The key's role may not do this"},
     413: {"model": ErrorResponse, "description": "Request body too large"},
+    422: {"model": ErrorResponse, "description": "The body does not fit the schema"},
     503: {"model": ErrorResponse, "description": "The screening index is still loading"},
 }
 
@@ -57,6 +104,10 @@ class ShipmentBatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     shipments: list[Shipment] = Field(min_length=1, max_length=MAX_SHIPMENTS)
+
+
+#: The body shapes of ``POST /shipments/check``, as pydantic names them in its errors.
+_SHAPES = frozenset({Shipment.__name__, ShipmentBatch.__name__})
 
 
 @lru_cache(maxsize=1)
