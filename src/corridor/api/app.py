@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from corridor.api import routes, yente
+from corridor.api import goods, routes, yente
 from corridor.api.jobs import JobRunner
 from corridor.api.limits import BodyLimit
 from corridor.api.recorder import Recorder
@@ -21,8 +21,9 @@ from corridor.settings import get_settings
 from corridor.store import open_store
 
 DESCRIPTION = """Sanctions screening with yente-compatible matching (`/match/{dataset}`),
-Corridor screenings and batch jobs, list versions and diffs. Every endpoint but `/healthz`
-needs an API key: `Authorization: ApiKey <key>` or `X-API-Key: <key>`."""
+Corridor screenings and batch jobs, list versions and diffs, goods codes and shipment
+risk. Every endpoint but `/healthz` needs an API key:
+`Authorization: ApiKey <key>` or `X-API-Key: <key>`."""
 
 
 def create_app() -> FastAPI:
@@ -56,6 +57,7 @@ def create_app() -> FastAPI:
 
     app.include_router(yente.router)
     app.include_router(routes.router)
+    app.include_router(goods.router)
     app.add_middleware(
         BodyLimit,
         body_limit=settings.api_max_body_bytes,

@@ -8,7 +8,7 @@ OpenSanctions client parses Corridor's answers unchanged; the ``schema`` field i
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -320,3 +320,76 @@ class ExposureResponse(BaseModel):
     exposures: list[ExposureHit]
     #: For each regime under which the entity is not exposed, why not.
     not_exposed: dict[str, str]
+
+
+# --- Goods and shipments ---------------------------------------------------------------
+
+
+class GoodsCheckRequest(BaseModel):
+    """Body of ``POST /goods/check``: codes to check and/or a description to classify."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    codes: list[Annotated[str, Field(max_length=32)]] = Field(
+        default_factory=list, max_length=100, examples=[["8542.31", "8482100009"]]
+    )
+    description: str | None = Field(None, max_length=1000, examples=["подшипники шариковые"])
+    top: int = Field(5, ge=1, le=50, description="Suggestions for the description")
+
+
+class GoodsCodeResult(BaseModel):
+    """One code, as ``corridor goods check --json`` prints it."""
+
+    input: str
+    digits: str
+    system: str
+    hs6: str | None
+    description: str | None
+    chpl_tier: str | None
+    chpl_code: str | None
+    eu_833_2014: bool
+    eu_date: str | None
+    eu_categories: list[str]
+    eu_cn8: list[str]
+    caveats: list[str]
+    reference_version: str
+
+
+class GoodsSuggestion(BaseModel):
+    """One HS6 suggestion for a description, as ``corridor goods find --json`` prints it."""
+
+    hs6: str
+    score: float
+    description: str
+    chpl_tier: str | None
+    why: list[str]
+
+
+class GoodsCheckResponse(BaseModel):
+    reference_version: str
+    codes: list[GoodsCodeResult]
+    suggestions: list[GoodsSuggestion]
+
+
+class ShipmentReason(BaseModel):
+    rule: str
+    weight: float
+    evidence: list[str]
+    source: str = Field(..., description="The authority whose guidance the rule implements")
+
+
+class ShipmentAssessment(BaseModel):
+    """One shipment's risk, as ``corridor shipments check --json`` prints it."""
+
+    id: str
+    level: Literal["low", "medium", "high", "critical"]
+    score: float
+    reasons: list[ShipmentReason]
+    rules_version: str
+    reference_version: str
+    list_versions: list[str]
+
+
+class ShipmentCheckResponse(BaseModel):
+    threshold: float
+    results: list[ShipmentAssessment]

@@ -294,3 +294,37 @@ def batch_screened(
             "lists": [list(v) for v in versions],
         },
     )
+
+
+def goods_checked(
+    store: Store, *, actor: str, reference_version: str, checks: list[dict[str, Any]]
+) -> None:
+    """Audit one goods check (codes and/or a description, over the API): what was asked,
+    under which reference version, and the tier and EU answer given for each code."""
+    record(
+        store,
+        actor=actor,
+        action="goods.check",
+        subject=f"goods:{reference_version}",
+        details={"reference_version": reference_version, "checks": checks},
+    )
+
+
+def shipments_checked(store: Store, *, actor: str, assessments: list[dict[str, Any]]) -> None:
+    """Audit shipment checks, one entry per shipment (``Assessment.to_dict()`` each: its
+    level, score, every reason with evidence and source, and the rules, reference and
+    list versions it was scored under), all in one transaction."""
+    with store.engine.connect() as connection:
+        append_entries(
+            connection,
+            [
+                {
+                    "actor": actor,
+                    "action": "shipment.check",
+                    "subject": f"shipment:{a['id']}",
+                    "details": a,
+                }
+                for a in assessments
+            ],
+        )
+        connection.commit()
