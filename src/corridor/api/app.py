@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 
 from corridor.api import routes, yente
 from corridor.api.jobs import JobRunner
+from corridor.api.keys import KeyChecker
 from corridor.api.limits import BodyLimit
 from corridor.api.recorder import Recorder
 from corridor.api.state import IndexState
@@ -37,6 +38,7 @@ def create_app() -> FastAPI:
         yield
         app.state.jobs.close()
         app.state.recorder.close()
+        app.state.keys.close()
         store.close()
 
     app = FastAPI(
@@ -49,6 +51,7 @@ def create_app() -> FastAPI:
     app.state.index = state
     app.state.jobs = JobRunner(store, state)
     app.state.recorder = Recorder(store)
+    app.state.keys = KeyChecker(store)
 
     @app.exception_handler(CorridorError)
     async def corridor_error(_: Request, exc: CorridorError) -> JSONResponse:
