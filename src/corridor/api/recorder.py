@@ -19,10 +19,14 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.exc import OperationalError
 
 from corridor.cases.audit import append_entries
 from corridor.store.db import Store
@@ -101,7 +105,7 @@ class Recorder:
                     break
                 group.append(item)
             try:
-                self._write(group)
+                self._write_retrying(group)
             except Exception as exc:
                 log.exception("recording %d screenings failed", len(group))
                 for item in group:
@@ -109,6 +113,33 @@ class Recorder:
             else:
                 for item in group:
                     item.done.set_result(item.row)
+
+    def _write_retrying(self, group: list[_Pending]) -> None:
+        """`_write`, tried again while the database is locked by another process.
+
+        Two workers on one SQLite file take turns at its write lock; a worker whose
+        event loop is busy screening gets the GIL back only every switch interval, so
+        under saturation the other worker waited past SQLite's 5 s busy timeout and
+        three /match requests in 9,000 failed with "database is locked" (500). The
+        transaction rolled back whole, so writing the same screenings again is safe.
+        """
+        deadline = time.monotonic() + WRITE_TIMEOUT
+        while True:
+            try:
+                self._write(group)
+                return
+            except OperationalError:
+                if time.monotonic() >= deadline:
+                    raise
+                log.warning("recording %d screenings: database locked, trying again", len(group))
+                for item in group:  # rolled back: the same values as new, id-less rows
+                    item.row = Screening(
+                        **{
+                            column.key: getattr(item.row, column.key)
+                            for column in inspect(Screening).column_attrs
+                            if column.key != "id"
+                        }
+                    )
 
     def _write(self, group: list[_Pending]) -> None:
         with self.store.session() as session:
