@@ -5,6 +5,7 @@ OpenAPI is served at ``/openapi.json`` and the interactive docs at ``/docs``.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,6 +14,7 @@ from fastapi.responses import JSONResponse
 
 from corridor.api import goods, routes, yente
 from corridor.api.jobs import JobRunner
+from corridor.api.keys import KeyChecker
 from corridor.api.limits import BodyLimit
 from corridor.api.recorder import Recorder
 from corridor.api.state import IndexState
@@ -26,9 +28,17 @@ risk. Every endpoint but `/healthz` needs an API key:
 `Authorization: ApiKey <key>` or `X-API-Key: <key>`."""
 
 
+#: Seconds a thread runs before another waiting for the GIL gets it (Python's is 0.005).
+SWITCH_INTERVAL = 0.001
+
+
 def create_app() -> FastAPI:
     """A new application on the configured store; the index loads in the background."""
     settings = get_settings()
+    # /match screens on the event loop (pure CPU); the recorder thread, which holds the
+    # database write lock while it writes, must not wait 5 ms (Python's default switch
+    # interval) for the GIL at each step of its transaction: 1 ms keeps the lock short.
+    sys.setswitchinterval(SWITCH_INTERVAL)
     store = open_store()
     state = IndexState(store)
 
@@ -38,6 +48,7 @@ def create_app() -> FastAPI:
         yield
         app.state.jobs.close()
         app.state.recorder.close()
+        app.state.keys.close()
         store.close()
 
     app = FastAPI(
@@ -50,6 +61,7 @@ def create_app() -> FastAPI:
     app.state.index = state
     app.state.jobs = JobRunner(store, state)
     app.state.recorder = Recorder(store)
+    app.state.keys = KeyChecker(store)
 
     @app.exception_handler(CorridorError)
     async def corridor_error(_: Request, exc: CorridorError) -> JSONResponse:

@@ -6,7 +6,12 @@ steps (1, 2, 5, 10... ms) while the holder waits for the GIL, and throughput fel
 fifth of what screening allows. Instead, request threads hand their screening to this
 process's writer thread, which writes everything pending in one transaction (each
 screening row, then its audit entry, so a screening is never stored unaudited) and
-wakes the requests with their screening rows.
+wakes the requests with their screening rows. `submit` returns at once with a future
+that completes when the transaction holding the screening and its audit entry has
+committed: the thread-pool endpoints wait on it, ``/match`` (a coroutine) awaits it
+without holding a thread, and answers only after it; either way a client never sees
+results that are not on record. `close` (at shutdown) writes everything still queued
+before it returns.
 """
 
 from __future__ import annotations
@@ -14,10 +19,14 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.exc import OperationalError
 
 from corridor.cases.audit import append_entries
 from corridor.store.db import Store
@@ -48,7 +57,7 @@ class Recorder:
         self.thread = threading.Thread(target=self._loop, name="recorder", daemon=True)
         self.thread.start()
 
-    def record(
+    def submit(
         self,
         *,
         query: dict[str, Any],
@@ -59,8 +68,9 @@ class Recorder:
         kind: str,
         actor: str,
         details: dict[str, Any],
-    ) -> Screening:
-        """Store one screening and its audit entry; return the stored row."""
+    ) -> Future[Screening]:
+        """Queue one screening and its audit entry for the writer; the future gives the
+        stored row once the transaction holding both has committed (or its error)."""
         row = Screening(
             created_at=datetime.now(UTC),
             kind=kind,
@@ -73,8 +83,11 @@ class Recorder:
             match_count=sum(1 for r in results if r.get("match")),
         )
         item = _Pending(row, actor, details)
+        # Running from the start, so that no waiter can cancel it (a request timing out
+        # or going away): the screening was made and is written whatever the caller does.
+        item.done.set_running_or_notify_cancel()
         self.pending.put(item)
-        return item.done.result(WRITE_TIMEOUT)
+        return item.done
 
     def _loop(self) -> None:
         while True:
@@ -92,7 +105,7 @@ class Recorder:
                     break
                 group.append(item)
             try:
-                self._write(group)
+                self._write_retrying(group)
             except Exception as exc:
                 log.exception("recording %d screenings failed", len(group))
                 for item in group:
@@ -100,6 +113,33 @@ class Recorder:
             else:
                 for item in group:
                     item.done.set_result(item.row)
+
+    def _write_retrying(self, group: list[_Pending]) -> None:
+        """`_write`, tried again while the database is locked by another process.
+
+        Two workers on one SQLite file take turns at its write lock; a worker whose
+        event loop is busy screening gets the GIL back only every switch interval, so
+        under saturation the other worker waited past SQLite's 5 s busy timeout and
+        three /match requests in 9,000 failed with "database is locked" (500). The
+        transaction rolled back whole, so writing the same screenings again is safe.
+        """
+        deadline = time.monotonic() + WRITE_TIMEOUT
+        while True:
+            try:
+                self._write(group)
+                return
+            except OperationalError:
+                if time.monotonic() >= deadline:
+                    raise
+                log.warning("recording %d screenings: database locked, trying again", len(group))
+                for item in group:  # rolled back: the same values as new, id-less rows
+                    item.row = Screening(
+                        **{
+                            column.key: getattr(item.row, column.key)
+                            for column in inspect(Screening).column_attrs
+                            if column.key != "id"
+                        }
+                    )
 
     def _write(self, group: list[_Pending]) -> None:
         with self.store.session() as session:
@@ -119,5 +159,8 @@ class Recorder:
             )
 
     def close(self) -> None:
+        """Write what is queued, then stop the writer."""
         self.pending.put(None)
-        self.thread.join(10)
+        self.thread.join(WRITE_TIMEOUT)
+        if self.thread.is_alive():
+            log.error("the recorder did not finish writing in %.0f s", WRITE_TIMEOUT)
