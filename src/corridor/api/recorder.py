@@ -22,7 +22,6 @@ import threading
 import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import inspect
@@ -31,6 +30,7 @@ from sqlalchemy.exc import OperationalError
 from corridor.cases.audit import append_entries
 from corridor.store.db import Store
 from corridor.store.models import Screening
+from corridor.store.screenings import screening_row
 
 log = logging.getLogger(__name__)
 
@@ -71,16 +71,13 @@ class Recorder:
     ) -> Future[Screening]:
         """Queue one screening and its audit entry for the writer; the future gives the
         stored row once the transaction holding both has committed (or its error)."""
-        row = Screening(
-            created_at=datetime.now(UTC),
-            kind=kind,
-            batch=None,
+        row = screening_row(
             query=query,
+            results=results,
             algorithm=algorithm,
             threshold=threshold,
-            list_versions=[[name, version] for name, version in list_versions],
-            results=results,
-            match_count=sum(1 for r in results if r.get("match")),
+            list_versions=list_versions,
+            kind=kind,
         )
         item = _Pending(row, actor, details)
         # Running from the start, so that no waiter can cancel it (a request timing out

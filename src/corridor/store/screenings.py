@@ -10,6 +10,30 @@ from corridor.store.db import Store
 from corridor.store.models import Screening
 
 
+def screening_row(
+    *,
+    query: dict[str, Any],
+    results: list[dict[str, Any]],
+    algorithm: str,
+    threshold: float,
+    list_versions: list[tuple[str, int]],
+    kind: str = "single",
+    batch: str | None = None,
+) -> Screening:
+    """A new, unsaved screening with the list versions and algorithm it ran on."""
+    return Screening(
+        created_at=datetime.now(UTC),
+        kind=kind,
+        batch=batch,
+        query=query,
+        algorithm=algorithm,
+        threshold=threshold,
+        list_versions=[[name, version] for name, version in list_versions],
+        results=results,
+        match_count=sum(1 for r in results if r.get("match")),
+    )
+
+
 def record_screening(
     store: Store,
     *,
@@ -23,16 +47,14 @@ def record_screening(
 ) -> Screening:
     """Store one screening with the list versions and algorithm it ran on."""
     with store.session() as session:
-        row = Screening(
-            created_at=datetime.now(UTC),
-            kind=kind,
-            batch=batch,
+        row = screening_row(
             query=query,
+            results=results,
             algorithm=algorithm,
             threshold=threshold,
-            list_versions=[[name, version] for name, version in list_versions],
-            results=results,
-            match_count=sum(1 for r in results if r.get("match")),
+            list_versions=list_versions,
+            kind=kind,
+            batch=batch,
         )
         session.add(row)
         session.flush()
@@ -58,20 +80,16 @@ def record_batch(
     batch: str,
 ) -> None:
     """Store the screenings of part of a batch in one transaction."""
-    now = datetime.now(UTC)
-    versions = [[name, version] for name, version in list_versions]
     with store.session() as session:
         session.add_all(
-            Screening(
-                created_at=now,
-                kind="batch",
-                batch=batch,
+            screening_row(
                 query=item["query"],
+                results=item["results"],
                 algorithm=algorithm,
                 threshold=threshold,
-                list_versions=versions,
-                results=item["results"],
-                match_count=sum(1 for r in item["results"] if r.get("match")),
+                list_versions=list_versions,
+                kind="batch",
+                batch=batch,
             )
             for item in items
         )
