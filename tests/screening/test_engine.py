@@ -11,7 +11,14 @@ from corridor.cli import main
 from corridor.errors import CorridorError
 from corridor.names.analysis import analyse_name
 from corridor.names.identifiers import parse_identifier
-from corridor.screening.engine import Match, Query, query_forms, score_candidate, screen
+from corridor.screening.engine import (
+    ALGORITHM,
+    Match,
+    Query,
+    query_forms,
+    score_candidate,
+    screen,
+)
 from corridor.screening.index import build_index, index_entity, load_index
 from corridor.settings import get_settings
 from corridor.store import open_store
@@ -87,6 +94,22 @@ def pair(
             "Blackstone Capital Partners VIII L.P.",
             "Company",
         ),
+        # Latvian and Lithuanian endings; й written "j" after a vowel.
+        ("Sergejs Lavrovs", "Sergey Viktorovich Lavrov", "Person"),
+        ("Vladimiras Putinas", "Владимир Путин", "Person"),
+        ("Andrej Kostin", "Andrey Leonidovich Kostin", "Person"),
+        ("'Abd al-Aziz al-Nuristani", "Abdul Aziz Nooristani", "Person"),
+        ("Abdelaziz Bouteflika", "Abdulaziz Bouteflika", "Person"),
+        ("AT&T Inc.", "AT and T Inc.", "Company"),
+        ("JC Juncker", "Jean-Claude Juncker", "Person"),
+        # A stray space inside a word, on either side.
+        ("Nikolai Patr ushev", "Nikolai Platonovich Patrushev", "Person"),
+        ("Haji Asad Khan Mohammadhasni", "Mohammad Hasni Haji Asad Khan", "Person"),
+        ("U.S. Department of State", "United States Department of State", "Organization"),
+        ("Brigade Fourty-four", "Brigade 44", "Organization"),
+        ("Faberlic", "FABERLIC EUROPE Sp. z o.o.", "Company"),
+        ("Umar Patek Abdullah Anshori", "Umar Patek", "Person"),
+        ("Al Qaeda", "Al-Qa'ida/Islamic Army", "Organization"),
     ],
 )
 def test_same_name_across_scripts_and_forms(query: str, listed: str, schema: str) -> None:
@@ -110,6 +133,12 @@ def test_same_name_across_scripts_and_forms(query: str, listed: str, schema: str
         ("Thomas A. Lind", "Thomas Lindemann", "Person"),
         ("习近朋", "习近平", "Person"),
         ("N.N.", "Nursultan Nazarbayev", "Person"),
+        # Compound Arabic names that share their fixed element differ in the rest.
+        ("Nazirullah Hanafi Hamidullah", "Nazirullah Hanafi Waliullah", "Person"),
+        ("Mohammed Shamsuddin", "Mohammed Shahabuddin", "Person"),
+        ("Abdurrahim Haqqani", "Abdurrahman Haqqani", "Person"),
+        # An initial that disagrees is a name that disagrees.
+        ("Frost, William G.", "William W Frost", "Person"),
     ],
 )
 def test_different_names_stay_apart(query: str, listed: str, schema: str) -> None:
@@ -222,6 +251,23 @@ def test_screen_name_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert out["lists"] == [["kz_afm", 1]] and isinstance(out["id"], int)
 
 
+def test_a_slash_joins_alternative_names_but_not_legal_forms() -> None:
+    listed = index_entity("x", "Organization", "n", {"name": ["Al-Qa'ida/Islamic Army"]})
+    assert [form.original for form, _ in listed.names] == [
+        "Al-Qa'ida/Islamic Army",
+        "Al-Qa'ida",
+        "Islamic Army",
+    ]
+    danish = index_entity("y", "Company", "n", {"name": ["Maersk Tankers A/S"]})
+    assert [form.original for form, _ in danish.names] == ["Maersk Tankers A/S"]
+
+
+def test_capitals_are_initials_only_among_words_that_are_not() -> None:
+    assert analyse_name("JC Juncker", True).tokens == ("J", "k", "Junker")
+    assert analyse_name("KO TAE BIN", True).tokens == ("ko", "tae", "bin")
+    assert analyse_name("AL BEN ALI, Isa Ben Tarif", True).tokens[:3] == ("al", "bin", "ali")
+
+
 def test_names_analysis_examples() -> None:
     assert analyse_name("Жанат", True).tokens == analyse_name("Janat", True).tokens
     assert analyse_name("Qasym", True).tokens == analyse_name("Kassym", True).tokens
@@ -244,7 +290,7 @@ def test_screenings_are_recorded_with_versions_and_shown(
     shown = json.loads(capsys.readouterr().out)
     assert stopped.value.code == 0
     assert shown == screened  # what was shown then is exactly what is on record
-    assert shown["lists"] == [["ofac_sdn", 1]] and shown["algorithm"] == "corridor-v1"
+    assert shown["lists"] == [["ofac_sdn", 1]] and shown["algorithm"] == ALGORITHM
     assert shown["results"][0]["entity_id"] == "ofac-900001"
     with pytest.raises(SystemExit) as missing:
         main(["screen", "show", "999"])

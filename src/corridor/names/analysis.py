@@ -127,6 +127,12 @@ _INNER_APOSTROPHE = re.compile(r"(?<=\w)['’`ʼ](?=\w)")
 _DOTTED = re.compile(r"(?<![^\W\d_])((?:[^\W\d_]\.){2,})")
 #: A legal form glued to the name in camel case: "SiemensAG".
 _GLUED_FORM = re.compile(r"(?<=[a-z])(AG|GmbH|LLC|LLP|Ltd|PLC|JSC|Inc)\b")
+#: Letters joined by "&" or "and" are one abbreviation: "AT&T" / "AT and T", "P&G". (Not
+#: "& Co": "AB & Co" is AB and company.) Rigour would read the "AT" of "AT T" as a
+#: Ukrainian joint-stock company.
+_AMPERSAND = re.compile(r"\b([^\W\d_]{1,2})\s*(?:&|\band\b)\s*(?!co\b)([^\W\d_]{1,2})\b", re.I)
+#: Initials written together: "JC Juncker" is J. C. Juncker.
+_GLUED_INITIALS = re.compile(r"\b[A-Z]{2,3}\b")
 #: Digits written for letters ("Ig0r Sech1n", "I9or"): only inside a word of letters.
 _LEET = str.maketrans("0134579", "oieastg")
 _ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th)$")
@@ -183,13 +189,18 @@ _TENS = {
         ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
     )
     if w != "_"
-}
+} | {"fourty": 40}  # the common misspelling
 #: Phonetic rewrites, applied in order to a transliterated token. Each line names the
 #: spellings it unifies.
 _SKELETON_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
         (r"shch|sch", "sh"),  # Щербаков: Shcherbakov / Scherbakov
+        # Й after a vowel, written "j" in German, Polish and Latvian: Sergej / Sergey,
+        # Andrejs / Andreys. Before a vowel "j" is a consonant (Tajik, Bajram).
+        (r"(?<=[aeiou])j(?![aeiou])", "y"),
+        # "Servant of": Abd al-Aziz / Abdel Aziz / Abdul Aziz / Abdol Aziz.
+        (r"^abd[aeo]l", "abdul"),
         (r"dzh|dj|zh|j", "J"),  # Жанат: Zhanat / Janat / Dzhanat
         (r"kh", "h"),  # Хасан: Khasan / Hasan
         (r"ck|c(?!h)|q", "k"),  # Қасым: Qasym / Kasym; telecom / telekom
@@ -309,6 +320,7 @@ def _org_text(text: str) -> tuple[str, str | None]:
     Solutions II"), as Unicode Roman numerals that NFKC turns back into letters.
     """
     text = _GLUED_FORM.sub(r" \1", unicodedata.normalize("NFKC", text))
+    text = _AMPERSAND.sub(r"\1\2", text)
     text = _DOTTED.sub(lambda m: m[1].replace(".", "") + " ", text)
     text = _ROMAN.sub(lambda m: _ROMAN_GLYPHS[m[1].lower()], text).lower()
     bare = text.strip(_EDGE_PUNCTUATION)
@@ -364,6 +376,8 @@ def analyse_name(text: str, is_person: bool | None = None) -> NameForm:
     """
     # Titles go: "President Erdoğan", "Monsieur Ilie Bolojan".
     text_in = text if is_person is False else remove_person_prefixes(text).strip() or text
+    if is_person:
+        text_in = _split_initials(text_in)
     tokens = latin_tokens(text_in)
     latin = " ".join(tokens)
     legal_form = None
@@ -390,6 +404,17 @@ def analyse_name(text: str, is_person: bool | None = None) -> NameForm:
     return NameForm(text, skeletons, legal_form, latin, glyphs, fathers, places)
 
 
+def _split_initials(text: str) -> str:
+    """Capitals written together as initials, in a name whose other words are not in
+    capitals ("JC Juncker"; not "AL BEN ALI, Isa", where lists write the surname in
+    capitals, nor "KIM JONG UN")."""
+    words = re.findall(r"[^\W\d_]+", text)
+    glued = [w for w in words if _GLUED_INITIALS.fullmatch(w) and w.lower() not in PARTICLES]
+    if not glued or any(w.isupper() for w in words if w not in glued) or len(glued) == len(words):
+        return text
+    return _GLUED_INITIALS.sub(lambda m: " ".join(m[0]) if m[0] in glued else m[0], text)
+
+
 def _strip_generic_forms(tokens: list[str]) -> tuple[list[str], str | None]:
     """Remove "Co", "Corp", "Inc" at either edge, as often as they occur ("& Co. Inc")."""
     generic = set(LEGAL_FORMS["corp"])
@@ -413,6 +438,9 @@ def _lineage(tokens: list[str]) -> tuple[list[str], frozenset[int]]:
             expect_father = True
             continue
         token = "al" if token == "el" else token
+        if token in {"al", "ul"} and out and out[-1] == "abd":  # Abd al-Aziz / Abdul Aziz
+            out[-1] = "abdul"
+            continue
         if expect_father and token != "al":
             fathers.add(len(out))
             expect_father = False

@@ -18,7 +18,9 @@ from corridor.names.identifiers import Identifier, compare_identifiers, describe
 from corridor.screening.index import NAME_PROPS, Index, IndexedEntity, identifier_keys, name_keys
 from corridor.screening.names import NameComparison, compare_names, explain_names
 
-ALGORITHM = "corridor-v1"
+#: Recorded with every screening. Bumped whenever a change to name analysis or scoring
+#: can change a score, so that a recorded result says which rules produced it.
+ALGORITHM = "corridor-v2"
 
 #: Query schema -> list schemata it may match. A person is never a company; a
 #: LegalEntity (OFAC gives no finer type) may be either.

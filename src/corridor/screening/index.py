@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from corridor.store import Store
 from corridor.store.lists import active_versions, iter_active_entities
 
 #: Bumped whenever what the index holds changes, so older index files are not reused.
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 
 #: Name properties screened, and how much a hit on each is worth: a weak alias (the UN's
 #: "low quality" a.k.a., OFAC's weak a.k.a.) is not enough on its own.
@@ -134,10 +135,11 @@ def index_entity(
     """Reduce one stored entity to an `IndexedEntity`."""
     is_person = True if schema == "Person" else None if schema == "LegalEntity" else False
     names = [
-        (analyse_name(value, is_person), prop)
+        (analyse_name(name, is_person), prop)
         for prop in NAME_PROPS
         for value in properties.get(prop, [])
-        if value.strip()
+        for name in _alternatives(value, is_person)
+        if name.strip()
     ]
     identifiers = [
         found
@@ -160,6 +162,22 @@ def index_entity(
         genders=set(properties.get("gender", [])),
         identifiers=identifiers,
     )
+
+
+def _alternatives(name: str, is_person: bool | None) -> list[str]:
+    """A listed organisation's name and, when it joins names with a slash, each of them:
+    the UN lists "Al-Qa'ida/Islamic Army". Not "A/S" or "S/A", where a slash is inside a
+    legal form."""
+    if is_person is True or "/" not in name:
+        return [name]
+    parts = [part.strip() for part in name.split("/")]
+    if all(_ALTERNATIVE.search(part) for part in parts):
+        return [name, *parts]
+    return [name]
+
+
+#: A part of a name that can stand alone: a word of three letters or more.
+_ALTERNATIVE = re.compile(r"[^\W\d_]{3}")
 
 
 def build_index(store: Store) -> Index:

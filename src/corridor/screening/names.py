@@ -23,6 +23,17 @@ TOKEN_FLOOR = 0.6
 #: Persian write few vowels ("Usama"/"Osama", "Laden"/"Ladin", "Moammar"/"Muammar").
 VOWEL_VARIANT_SIMILARITY = 0.9
 VOWEL_VARIANT_MIN = 5  # "Olga" / "Oleg" are two names
+#: Latvian and Lithuanian add a nominative ending to every man's name ("Sergejs Lavrovs",
+#: "Sergejus Lavrovas"): with it taken off, the word must agree exactly.
+BALTIC_ENDINGS = ("s", "as", "us", "is")
+BALTIC_STEM_MIN = 4
+BALTIC_SIMILARITY = 0.95
+#: Fixed elements of compound Arabic names (in skeleton spelling): "Abdul-" (servant of),
+#: "-ullah" (of God), "-uddin" (of the faith). Two names that share one differ only in the
+#: rest, where their letters must be compared: "Hamidullah" / "Waliullah" (80 % alike as
+#: whole words) and "Shamsuddin" / "Shahabuddin" are different names.
+COMPOUND_PREFIXES = ("abdul", "abdur", "abdus", "abdu")
+COMPOUND_SUFFIXES = ("ulah", "alah", "udin", "edin", "adin")
 #: An initial meets any word it begins: "J" / "Joachim", "N." / "Nursultan".
 INITIAL_SIMILARITY = 0.9
 #: Weight of a token without a partner. A word in the query that the list lacks says more
@@ -33,6 +44,10 @@ UNMATCHED_LISTED_WEIGHT = 0.5
 UNMATCHED_PATRONYMIC_WEIGHT = 0.2
 #: Weight of unmatched names when both sides have one (see `compare_names`).
 CONFLICT_WEIGHT = 1.2
+#: An initial in such a disagreement stands for a whole name, and weighs like one:
+#: "William G. Frost" / "William W. Frost" differ as much as George and Walter would.
+#: (Short names keep their letters: "Hon Wai" / "Hon Hai" is one company misspelt.)
+INITIAL_CONFLICT_LETTERS = 5
 #: Merged or split words ("Kazakh Telecom" / "Kazakhtelecom") are compared as one string,
 #: slightly discounted against a token-by-token agreement.
 JOINED_DISCOUNT = 0.95
@@ -61,7 +76,11 @@ PLACE_CONFLICT_FACTOR = 0.6
 #: When one name is wholly found in the other (every word of it, two or more), the other's
 #: extra words weigh this much: a customer record with more given names than the list
 #: ("Anjem Iftikhar Choudary Mahmood" / "ANJEM CHOUDARY") is still the listed person.
-CONTAINED_EXTRA_WEIGHT = 0.3
+CONTAINED_EXTRA_WEIGHT = 0.25
+#: An organisation's query found whole in a listed name: the listed name's other words
+#: are often a region or a line of business the customer record leaves out ("Faberlic"
+#: / "FABERLIC EUROPE Sp. z o.o.").
+ORG_CONTAINED_WEIGHT = 0.5
 #: An acronym meets the words it abbreviates: "PLA" / "People's Liberation Army".
 ACRONYM_SIMILARITY = 0.8
 #: A last word cut off by a field length ("TACTICAL MISSILES ... JOINT STOCK COMPAN"): the
@@ -105,11 +124,43 @@ def token_similarity(a: str, b: str) -> float:
         return INITIAL_SIMILARITY if a[0] == b[0] else 0.0
     if min(len(a), len(b)) <= 3:
         return 0.0
+    if _baltic_ending(a, b) or _baltic_ending(b, a):
+        return BALTIC_SIMILARITY
     # Optimal string alignment: two swapped letters ("Slaim"/"Salim") are one slip.
     similarity = OSA.normalized_similarity(a, b)
     if similarity < VOWEL_VARIANT_SIMILARITY and _vowel_variants(a, b):
         similarity = VOWEL_VARIANT_SIMILARITY
+    stems = _distinctive_parts(a, b)
+    if stems is not None:
+        similarity = min(similarity, OSA.normalized_similarity(*stems))
     return similarity if similarity >= TOKEN_FLOOR else 0.0
+
+
+def _baltic_ending(a: str, b: str) -> bool:
+    """``a`` is ``b`` with a Latvian or Lithuanian nominative ending: Lavrovs, Lavrovas /
+    Lavrov; Sergejus / Sergej."""
+    for ending in BALTIC_ENDINGS:
+        if a.endswith(ending) and a[: -len(ending)] == b and len(b) >= BALTIC_STEM_MIN:
+            return True
+    return False
+
+
+def _distinctive_parts(a: str, b: str) -> tuple[str, str] | None:
+    """The parts of two compound Arabic names that tell them apart, when both share the
+    compound's fixed element: "Hamidullah" / "Waliullah" compare as "hamid" / "vali",
+    "Abdurrahim" / "Abdurrahman" as "ahim" / "ahman". None when they share none."""
+    for prefix in COMPOUND_PREFIXES:
+        if a.startswith(prefix) and b.startswith(prefix):
+            a, b = a[len(prefix) :], b[len(prefix) :]
+            break
+    else:
+        for suffix in COMPOUND_SUFFIXES:
+            if a.endswith(suffix) and b.endswith(suffix):
+                a, b = a[: -len(suffix)], b[: -len(suffix)]
+                break
+        else:
+            return None
+    return (a, b) if min(len(a), len(b)) >= 2 else None
 
 
 _VOWELS = str.maketrans("", "", "aeiou")
@@ -126,10 +177,12 @@ def _vowel_variants(a: str, b: str) -> bool:
     )
 
 
-def _weight(token: str, side_weight: float) -> float:
-    patronymic = token.endswith(PATRONYMIC_MARK)
-    base = _letters(token.removesuffix(PATRONYMIC_MARK))
-    return base * (UNMATCHED_PATRONYMIC_WEIGHT if patronymic else side_weight)
+def _weight(token: str, side_weight: float, conflict: bool = False) -> float:
+    """How much an unmatched token weighs against the match."""
+    if token.endswith(PATRONYMIC_MARK):
+        return _letters(token.removesuffix(PATRONYMIC_MARK)) * UNMATCHED_PATRONYMIC_WEIGHT
+    initial = conflict and len(token) == 1
+    return (INITIAL_CONFLICT_LETTERS if initial else _letters(token)) * side_weight
 
 
 def _letters(token: str) -> float:
@@ -145,9 +198,13 @@ def compare_names(
     In an organisation's name every word counts fully ("Bank of China" is not "Bank of
     Chad"); in a person's, a listed middle name the query lacks counts less.
     """
+    if not query.tokens or not candidate.tokens:
+        return NameComparison(0.0, (), query.tokens, candidate.tokens)
+    query, candidate = (
+        _rejoin(query, candidate.tokens, organisation),
+        _rejoin(candidate, query.tokens, organisation),
+    )
     q, c = query.tokens, candidate.tokens
-    if not q or not c:
-        return NameComparison(0.0, (), q, c)
     if query.glyphs and candidate.glyphs and query.glyphs != candidate.glyphs:
         return NameComparison(0.0, (), q, c)
     if organisation and _acronym(q, c):
@@ -167,14 +224,17 @@ def compare_names(
     # In an organisation's name a series number is weighed by `_penalty`, not by letters.
     weighed_q = tuple(t for t in left_q if not (organisation and SERIES.match(t)))
     weighed_c = tuple(t for t in left_c if not (organisation and SERIES.match(t)))
-    if _names_conflict(weighed_q, weighed_c):
+    conflict = _names_conflict(weighed_q, weighed_c)
+    if conflict:
         # A name on each side without a partner is a disagreement, not a dropped part:
         # Yuri and Mikhail Valentinovich Kovalchuk are brothers, not one man.
         listed_weight = query_weight = CONFLICT_WEIGHT
     elif not organisation and len(pairs) >= 2 and not (left_q and left_c):
         listed_weight = query_weight = CONTAINED_EXTRA_WEIGHT
-    total += sum(_weight(t, query_weight) for t in weighed_q)
-    total += sum(_weight(t, listed_weight) for t in weighed_c)
+    elif organisation and not weighed_q and all(p.similarity >= 0.9 for p in pairs):
+        listed_weight = ORG_CONTAINED_WEIGHT
+    total += sum(_weight(t, query_weight, conflict) for t in weighed_q)
+    total += sum(_weight(t, listed_weight, conflict) for t in weighed_c)
     score = matched / total if total else 0.0
     if pairs and all(min(len(p.query), len(p.candidate)) == 1 for p in pairs):
         score *= INITIALS_ONLY_FACTOR
@@ -188,6 +248,37 @@ def compare_names(
     if not notes:
         return result
     return replace(result, score=result.score * factor, notes=tuple(notes))
+
+
+def _rejoin(form: NameForm, other: tuple[str, ...], organisation: bool) -> NameForm:
+    """``form`` with neighbouring words made one where together they are a word of
+    ``other``: a name split by a stray space ("Patr ushev" / "Patrushev", "Mohammad
+    Hasni" / "Mohammadhasni"), or, in an organisation's name, words that ``other``
+    abbreviates ("United States" / "U.S.")."""
+    tokens = form.tokens
+    for i in range(len(tokens) - 1):
+        for size in (2, 3, 4) if organisation else (2,):
+            words = tokens[i : i + size]
+            if len(words) < size or any(w in other for w in words):
+                continue
+            joined = "".join(words)
+            if joined not in other and organisation:
+                joined = "".join(w[0] for w in words)
+            if joined in other:
+                return replace(
+                    form,
+                    tokens=(*tokens[:i], joined, *tokens[i + size :]),
+                    fathers=_shift(form.fathers, i, size),
+                    places=_shift(form.places, i, size),
+                )
+    return form
+
+
+def _shift(positions: frozenset[int], start: int, size: int) -> frozenset[int]:
+    """Positions after the ``size`` words from ``start`` became one."""
+    return frozenset(
+        p if p <= start else p - size + 1 for p in positions if not start < p < start + size
+    )
 
 
 def _align(
