@@ -103,10 +103,22 @@ _FORM_PHRASES = sorted(
     key=lambda item: -len(item[0]),
 )
 #: Patronymic endings, Russian (-ович, -евич, -ич, -овна, -евна, -ична) and Kazakh/Kyrgyz
-#: (-ұлы/-uly, -қызы/-kyzy/-qyzy, -улу/-uulu, -кызы), as transliterated by rigour.
-_PATRONYMIC = re.compile(
-    r"^(?P<stem>[a-z]{3,}?)(ovich|evich|ovna|evna|ichna|uly|ulu|uulu|kyzy|qyzy|kizi)$"
+#: (-ұлы/-uly, -қызы/-kyzy/-qyzy, -уулу/-uulu, -кызы), as transliterated by rigour. Not a
+#: bare "-ulu" at the end of a word, which ends many other names (Mukulu, Ssekandi
+#: Mulu); Kyrgyz writes "улу" as a word of its own.
+PATRONYMIC_ENDINGS = (
+    "ovich",
+    "evich",
+    "ovna",
+    "evna",
+    "ichna",
+    "uly",
+    "uulu",
+    "kyzy",
+    "qyzy",
+    "kizi",
 )
+_PATRONYMIC = re.compile(r"^(?P<stem>[a-z]{3,}?)(" + "|".join(PATRONYMIC_ENDINGS) + ")$")
 #: A separate Kazakh patronymic word: "Кемел ұлы".
 _PATRONYMIC_WORDS = {"uly", "ulu", "uulu", "kyzy", "qyzy"}
 PATRONYMIC_MARK = "~p"
@@ -199,8 +211,9 @@ _SKELETON_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # Й after a vowel, written "j" in German, Polish and Latvian: Sergej / Sergey,
         # Andrejs / Andreys. Before a vowel "j" is a consonant (Tajik, Bajram).
         (r"(?<=[aeiou])j(?![aeiou])", "y"),
-        # "Servant of": Abd al-Aziz / Abdel Aziz / Abdul Aziz / Abdol Aziz.
-        (r"^abd[aeo]l", "abdul"),
+        # "Servant of the": Abdel Aziz / Abdul Aziz / Abdolaziz (and "Abd al-", read as
+        # one word by `_lineage`).
+        (r"^abd[aeo]u?l", "abdul"),
         (r"dzh|dj|zh|j", "J"),  # Жанат: Zhanat / Janat / Dzhanat
         (r"kh", "h"),  # Хасан: Khasan / Hasan
         (r"ck|c(?!h)|q", "k"),  # Қасым: Qasym / Kasym; telecom / telekom
@@ -437,9 +450,8 @@ def _lineage(tokens: list[str]) -> tuple[list[str], frozenset[int]]:
             out.append(word)
             expect_father = True
             continue
-        token = "al" if token == "el" else token
-        if token in {"al", "ul"} and out and out[-1] == "abd":  # Abd al-Aziz / Abdul Aziz
-            out[-1] = "abdul"
+        token = {"el": "al", "abd": "abdul"}.get(token, token)
+        if token in {"al", "ul"} and out and out[-1] == "abdul":  # Abd al-Aziz / Abdul Aziz
             continue
         if expect_father and token != "al":
             fathers.add(len(out))

@@ -39,8 +39,11 @@ COMPATIBLE = {
 #: two "ООО Ромашка" with different INNs are two companies (0.60 keeps them visible,
 #: below the default threshold, for review). A birth year one off neither confirms nor
 #: refutes: it is the commonest slip in dates of birth, and Hijri-to-Gregorian
-#: conversions in UN records are often a year apart.
-DOB_EXACT, DOB_YEAR, DOB_NEAR, DOB_MISMATCH = 0.05, 0.02, 0.0, -0.30
+#: conversions in UN records are often a year apart. A whole date of birth that agrees
+#: is strong evidence (one day in some 25,000 against one year in 70): it outweighs a
+#: dropped middle name, so "Zaurbek Guchaev" born 1975-09-07 finds the UN's "Zaurbek
+#: Salimovich Guchaev" born that day before OFAC's "Zaurbek Guchayev" born 1975-09-04.
+DOB_DAY, DOB_EXACT, DOB_YEAR, DOB_NEAR, DOB_MISMATCH = 0.10, 0.05, 0.02, 0.0, -0.30
 COUNTRY_MATCH, COUNTRY_MISMATCH = 0.02, -0.05
 GENDER_MISMATCH = -0.15
 IDENTIFIER_DIFFERENT = -0.40
@@ -218,8 +221,9 @@ def _birth_date(date: str | None, candidate: IndexedEntity, reasons: list[str]) 
     if not date or not candidate.birth_dates:
         return 0.0
     if date in candidate.birth_dates:
-        reasons.append(f"birth date {date} listed ({DOB_EXACT:+.2f})")
-        return DOB_EXACT
+        bonus = DOB_DAY if len(date) >= len("1975-09-07") else DOB_EXACT
+        reasons.append(f"birth date {date} listed ({bonus:+.2f})")
+        return bonus
     years = {d[:4] for d in candidate.birth_dates if d[:4].isdigit()}
     if date[:4] in years:
         partial = any(d == date[:4] or date.startswith(d) for d in candidate.birth_dates)

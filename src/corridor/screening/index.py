@@ -10,11 +10,14 @@ entities ("bank", "trading") do not select candidates on their own.
 from __future__ import annotations
 
 import hashlib
+import math
 import pickle
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from rigour.text.phonetics import metaphone
 
 from corridor.names.analysis import PATRONYMIC_MARK, NameForm, analyse_name
 from corridor.names.identifiers import Identifier, parse_identifier
@@ -23,7 +26,7 @@ from corridor.store import Store
 from corridor.store.lists import active_versions, iter_active_entities
 
 #: Bumped whenever what the index holds changes, so older index files are not reused.
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 
 #: Name properties screened, and how much a hit on each is worth: a weak alias (the UN's
 #: "low quality" a.k.a., OFAC's weak a.k.a.) is not enough on its own.
@@ -47,6 +50,10 @@ PREFIX = 4
 #: keep them ("Lakhal" / "Lkahal", "Zahid" / "Zaihd"), where word and word start both
 #: change when the slip is near the start.
 LETTERS_MIN = 4
+#: A word's sound (metaphone) survives the spellings the skeleton keeps apart: "Yaqoub" /
+#: "Yaqub", "Anshori" / "Anchori" (sh and ch), "Janan" / "Jnaan". Codes of one or two
+#: letters match too much to select anything.
+METAPHONE_MIN = 3
 #: The letters of the whole name survive a slip across a hyphen or a space, and any order
 #: of the parts ("Ko Ch'o'l-Chae" / "KO CH'O'-LCHAE" / "Ch'o'l-Chae KO").
 NAME_LETTERS_MIN = 6
@@ -78,7 +85,8 @@ class IndexedEntity:
 
 def name_keys(form: NameForm) -> set[str]:
     """Blocking keys of a name: its words (``t:``) and word starts (``p:``) as skeletons,
-    the letters of each transliterated word (``l:``) and of the whole name (``n:``)."""
+    the letters (``l:``) and sound (``m:``) of each transliterated word, and the letters
+    of the whole name (``n:``)."""
     keys = set()
     for token in form.tokens:
         bare = token.removesuffix(PATRONYMIC_MARK)
@@ -87,6 +95,10 @@ def name_keys(form: NameForm) -> set[str]:
             keys.add(f"p:{bare[:PREFIX]}")
     words = form.latin.split()
     keys.update("l:" + "".join(sorted(w)) for w in words if len(w) >= LETTERS_MIN)
+    for word in words:
+        code = metaphone(word) if len(word) >= LETTERS_MIN else ""
+        if len(code) >= METAPHONE_MIN:
+            keys.add("m:" + code)
     letters = "".join(words)
     if len(letters) >= NAME_LETTERS_MIN:
         keys.add("n:" + "".join(sorted(letters)))
@@ -114,19 +126,34 @@ class Index:
         self.versions = sorted({(n, v) for e in entities for n, v in e.list_versions.items()})
 
     def candidates(self, keys: set[str]) -> list[IndexedEntity]:
-        """Entities sharing the most keys with the query, best first."""
+        """Entities sharing the most keys with the query, best first.
+
+        A key counts by its kind (a whole word more than a word start) and by its rarity:
+        "Umar Diaby" must rank the few Diabys above the hundreds of Umars, or the
+        `MAX_CANDIDATES` fill up with Umars.
+        """
         counts: Counter[int] = Counter()
+        kinds: Counter[int] = Counter()
         for key in keys:
-            weight = 3 if key.startswith(("i:", "t:", "n:")) else 1
-            for position in self.postings.get(key, ()):
+            postings = self.postings.get(key, ())
+            if not postings:
+                continue
+            kind = 3 if key.startswith(("i:", "t:", "n:")) else 1
+            weight = kind * self._rarity(postings)
+            for position in postings:
                 counts[position] += weight
+                kinds[position] += kind
         ranked = counts.most_common(MAX_CANDIDATES)
         # An entity sharing a single word start is kept only while candidates are few: it
         # is how one-word names with a typo meet ("kazaktelekom" / "kazahtelekom"), but
         # most such entities merely share a common prefix.
-        strong = [p for p, count in ranked if count > 1]
-        weak = [p for p, count in ranked if count == 1][: max(0, WEAK_CANDIDATES - len(strong))]
+        strong = [p for p, _ in ranked if kinds[p] > 1]
+        weak = [p for p, _ in ranked if kinds[p] == 1][: max(0, WEAK_CANDIDATES - len(strong))]
         return [self.entities[p] for p in strong + weak]
+
+    def _rarity(self, postings: list[int]) -> float:
+        """1 for a key of half the entities, about 14 for a key of one in 30,000."""
+        return math.log2(2 * len(self.entities) / len(postings))
 
 
 def index_entity(

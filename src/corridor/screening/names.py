@@ -14,7 +14,14 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz.distance import OSA
 
-from corridor.names.analysis import PARTICLES, PATRONYMIC_MARK, SERIES, NameForm
+from corridor.names.analysis import (
+    PARTICLES,
+    PATRONYMIC_ENDINGS,
+    PATRONYMIC_MARK,
+    SERIES,
+    NameForm,
+    skeleton,
+)
 
 #: Below this similarity two tokens are different words, not spellings of one word:
 #: "shulze"/"sholz" (Schulze/Scholz, 0.67) still meet; "ivan"/"igor" (0.25) do not.
@@ -23,6 +30,12 @@ TOKEN_FLOOR = 0.6
 #: Persian write few vowels ("Usama"/"Osama", "Laden"/"Ladin", "Moammar"/"Muammar").
 VOWEL_VARIANT_SIMILARITY = 0.9
 VOWEL_VARIANT_MIN = 5  # "Olga" / "Oleg" are two names
+#: A three-letter word and a four-letter one that only adds a vowel: "Khwaa" (skeleton
+#: "hva") / "Khawa" ("hava"), "Uld" / "Ould". Other short words must agree exactly.
+SHORT_VOWEL_SIMILARITY = 0.75
+#: A word this close to a patronymic spelt out is that patronymic misspelt.
+MISSPELT_PATRONYMIC_MIN = 0.8
+_ENDINGS = tuple(sorted({skeleton(ending) for ending in PATRONYMIC_ENDINGS}))
 #: Latvian and Lithuanian add a nominative ending to every man's name ("Sergejs Lavrovs",
 #: "Sergejus Lavrovas"): with it taken off, the word must agree exactly.
 BALTIC_ENDINGS = ("s", "as", "us", "is")
@@ -119,11 +132,15 @@ def token_similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
     if a.endswith(PATRONYMIC_MARK) != b.endswith(PATRONYMIC_MARK):
-        return 0.0
+        return (
+            _misspelt_patronymic(a, b)
+            if a.endswith(PATRONYMIC_MARK)
+            else _misspelt_patronymic(b, a)
+        )
     if min(len(a), len(b)) == 1:
         return INITIAL_SIMILARITY if a[0] == b[0] else 0.0
     if min(len(a), len(b)) <= 3:
-        return 0.0
+        return SHORT_VOWEL_SIMILARITY if _vowel_dropped(a, b) or _vowel_dropped(b, a) else 0.0
     if _baltic_ending(a, b) or _baltic_ending(b, a):
         return BALTIC_SIMILARITY
     # Optimal string alignment: two swapped letters ("Slaim"/"Salim") are one slip.
@@ -131,9 +148,36 @@ def token_similarity(a: str, b: str) -> float:
     if similarity < VOWEL_VARIANT_SIMILARITY and _vowel_variants(a, b):
         similarity = VOWEL_VARIANT_SIMILARITY
     stems = _distinctive_parts(a, b)
-    if stems is not None:
-        similarity = min(similarity, OSA.normalized_similarity(*stems))
+    if stems is not None and OSA.normalized_similarity(*stems) < TOKEN_FLOOR:
+        return 0.0  # "Hamidullah" / "Waliullah"; a slip inside one name still meets
     return similarity if similarity >= TOKEN_FLOOR else 0.0
+
+
+def _misspelt_patronymic(patronymic: str, word: str) -> float:
+    """Similarity of a patronymic and a word that would be one but for a slip in its
+    ending ("Salimoivch", "Ruslanovcih", "Avgazaorvich"), which analysis cannot mark."""
+    stem = patronymic.removesuffix(PATRONYMIC_MARK)
+    if len(word) < len(stem) + 3 or word[:2] != stem[:2]:
+        return 0.0
+    tail = word[len(stem) :]
+    best = max(
+        (
+            OSA.normalized_similarity(stem + ending, word)
+            for ending in _ENDINGS
+            # A Russian ending keeps its "v" through a slip: "Lukashenka" is a surname.
+            if "v" not in ending or "v" in tail
+        ),
+        default=0.0,
+    )
+    return best if best >= MISSPELT_PATRONYMIC_MIN else 0.0
+
+
+def _vowel_dropped(short: str, long: str) -> bool:
+    """``long`` is ``short`` with one more vowel, not at the end: "Khwa" / "Khawa", "Uld"
+    / "Ould" (but "Ali" / "Alia" are a man's and a woman's name)."""
+    if len(short) != 3 or len(long) != 4:
+        return False
+    return any(long[:i] + long[i + 1 :] == short for i in range(3) if long[i] in "aeiou")
 
 
 def _baltic_ending(a: str, b: str) -> bool:
