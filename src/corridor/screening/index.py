@@ -10,12 +10,14 @@ entities ("bank", "trading") do not select candidates on their own.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
 import pickle
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from rigour.text.phonetics import metaphone
 
@@ -132,7 +134,7 @@ class Index:
         "Umar Diaby" must rank the few Diabys above the hundreds of Umars, or the
         `MAX_CANDIDATES` fill up with Umars.
         """
-        counts: Counter[int] = Counter()
+        counts: defaultdict[int, float] = defaultdict(float)
         kinds: Counter[int] = Counter()
         for key in keys:
             postings = self.postings.get(key, ())
@@ -143,7 +145,7 @@ class Index:
             for position in postings:
                 counts[position] += weight
                 kinds[position] += kind
-        ranked = counts.most_common(MAX_CANDIDATES)
+        ranked = heapq.nlargest(MAX_CANDIDATES, counts.items(), key=itemgetter(1))
         # An entity sharing a single word start is kept only while candidates are few: it
         # is how one-word names with a typo meet ("kazaktelekom" / "kazahtelekom"), but
         # most such entities merely share a common prefix.
