@@ -131,26 +131,28 @@ def token_similarity(a: str, b: str) -> float:
     """
     if a == b:
         return 1.0
-    if a.endswith(PATRONYMIC_MARK) != b.endswith(PATRONYMIC_MARK):
-        return (
-            _misspelt_patronymic(a, b)
-            if a.endswith(PATRONYMIC_MARK)
-            else _misspelt_patronymic(b, a)
-        )
-    if min(len(a), len(b)) == 1:
+    patronymic = a.endswith(PATRONYMIC_MARK)
+    if patronymic != b.endswith(PATRONYMIC_MARK):
+        return _misspelt_patronymic(a, b) if patronymic else _misspelt_patronymic(b, a)
+    shorter = min(len(a), len(b))
+    if shorter == 1:
         return INITIAL_SIMILARITY if a[0] == b[0] else 0.0
-    if min(len(a), len(b)) <= 3:
+    if shorter <= 3:
         return SHORT_VOWEL_SIMILARITY if _vowel_dropped(a, b) or _vowel_dropped(b, a) else 0.0
-    if _baltic_ending(a, b) or _baltic_ending(b, a):
-        return BALTIC_SIMILARITY
     # Optimal string alignment: two swapped letters ("Slaim"/"Salim") are one slip.
     similarity = OSA.normalized_similarity(a, b)
     if similarity < VOWEL_VARIANT_SIMILARITY and _vowel_variants(a, b):
         similarity = VOWEL_VARIANT_SIMILARITY
+    # Every rule below applies to words already this alike (a Baltic ending is one or
+    # two letters on a stem of four or more), so most pairs, being unlike, stop here.
+    if similarity < TOKEN_FLOOR:
+        return 0.0
+    if similarity < BALTIC_SIMILARITY and (_baltic_ending(a, b) or _baltic_ending(b, a)):
+        return BALTIC_SIMILARITY
     stems = _distinctive_parts(a, b)
     if stems is not None and OSA.normalized_similarity(*stems) < TOKEN_FLOOR:
         return 0.0  # "Hamidullah" / "Waliullah"; a slip inside one name still meets
-    return similarity if similarity >= TOKEN_FLOOR else 0.0
+    return similarity
 
 
 def _misspelt_patronymic(patronymic: str, word: str) -> float:
@@ -214,9 +216,9 @@ def _vowel_variants(a: str, b: str) -> bool:
     """Same consonants, same last letter, length within one ("Barinova" / "Baranov" end
     differently: a woman's and a man's surname)."""
     return (
-        min(len(a), len(b)) >= VOWEL_VARIANT_MIN
+        a[-1] == b[-1]
         and abs(len(a) - len(b)) <= 1
-        and a[-1] == b[-1]
+        and min(len(a), len(b)) >= VOWEL_VARIANT_MIN
         and a.translate(_VOWELS) == b.translate(_VOWELS)
     )
 
@@ -300,22 +302,39 @@ def _rejoin(form: NameForm, other: tuple[str, ...], organisation: bool) -> NameF
     Hasni" / "Mohammadhasni"), or, in an organisation's name, words that ``other``
     abbreviates ("United States" / "U.S.")."""
     tokens = form.tokens
+    if len(tokens) < 2:
+        return form
+    lengths = {len(t) for t in other}  # most names have no word this long: no join to try
     for i in range(len(tokens) - 1):
-        for size in (2, 3, 4) if organisation else (2,):
-            words = tokens[i : i + size]
-            if len(words) < size or any(w in other for w in words):
-                continue
-            joined = "".join(words)
-            if joined not in other and organisation:
-                joined = "".join(w[0] for w in words)
-            if joined in other:
-                return replace(
-                    form,
-                    tokens=(*tokens[:i], joined, *tokens[i + size :]),
-                    fathers=_shift(form.fathers, i, size),
-                    places=_shift(form.places, i, size),
-                )
+        first, second = tokens[i], tokens[i + 1]
+        if (
+            len(first) + len(second) in lengths
+            and first + second in other
+            and first not in other
+            and second not in other
+        ):
+            return _joined(form, i, 2, first + second)
+    if organisation:
+        for abbreviation in other:
+            size = len(abbreviation)
+            if 2 <= size <= 4 and abbreviation not in tokens:
+                for i in range(len(tokens) - size + 1):
+                    words = tokens[i : i + size]
+                    if "".join(w[0] for w in words) == abbreviation and not any(
+                        w in other for w in words
+                    ):
+                        return _joined(form, i, size, abbreviation)
     return form
+
+
+def _joined(form: NameForm, start: int, size: int, word: str) -> NameForm:
+    """``form`` with its ``size`` words from ``start`` replaced by ``word``."""
+    return replace(
+        form,
+        tokens=(*form.tokens[:start], word, *form.tokens[start + size :]),
+        fathers=_shift(form.fathers, start, size),
+        places=_shift(form.places, start, size),
+    )
 
 
 def _shift(positions: frozenset[int], start: int, size: int) -> frozenset[int]:
