@@ -10,15 +10,14 @@ entities ("bank", "trading") do not select candidates on their own.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import math
 import pickle
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from operator import itemgetter
 
+import numpy as np
 from rigour.text.phonetics import metaphone
 
 from corridor.names.analysis import PATRONYMIC_MARK, NameForm, analyse_name
@@ -28,7 +27,7 @@ from corridor.store import Store
 from corridor.store.lists import active_versions, iter_active_entities
 
 #: Bumped whenever what the index holds changes, so older index files are not reused.
-INDEX_FORMAT = 6
+INDEX_FORMAT = 7
 
 #: Name properties screened, and how much a hit on each is worth: a weak alias (the UN's
 #: "low quality" a.k.a., OFAC's weak a.k.a.) is not enough on its own.
@@ -59,6 +58,10 @@ METAPHONE_MIN = 3
 #: The letters of the whole name survive a slip across a hyphen or a space, and any order
 #: of the parts ("Ko Ch'o'l-Chae" / "KO CH'O'-LCHAE" / "Ch'o'l-Chae KO").
 NAME_LETTERS_MIN = 6
+#: What each kind of key is worth: an identifier, a whole word or the letters of the whole
+#: name three times a word start or a word's letters. A shared sound (``m:``) only ranks
+#: candidates that something else selected: on its own it would select too many.
+KEY_KINDS = {"i:": 3, "t:": 3, "n:": 3, "p:": 1, "l:": 1, "m:": 0}
 #: Candidates scored per query, best-sharing first: the true match shares most keys, and
 #: 60 keeps 681/683 UN positives while a query scores a third of what 200 cost.
 MAX_CANDIDATES = 60
@@ -124,7 +127,17 @@ class Index:
             for key in keys:
                 postings[key].append(position)
         limit = max(50, int(len(entities) * COMMON_KEY_SHARE))
-        self.postings = {k: v for k, v in postings.items() if k.startswith("i:") or len(v) <= limit}
+        kept = {k: v for k, v in postings.items() if k.startswith("i:") or len(v) <= limit}
+        # All posting lists in one array, each key its slice: one object to pickle, not
+        # hundreds of thousands of lists.
+        self.spans: dict[str, tuple[int, int]] = {}
+        start = 0
+        for key, positions in kept.items():
+            self.spans[key] = (start, start + len(positions))
+            start += len(positions)
+        self.postings = np.fromiter(
+            (p for positions in kept.values() for p in positions), dtype=np.int32, count=start
+        )
         self.versions = sorted({(n, v) for e in entities for n, v in e.list_versions.items()})
 
     def candidates(self, keys: set[str]) -> list[IndexedEntity]:
@@ -132,30 +145,33 @@ class Index:
 
         A key counts by its kind (a whole word more than a word start) and by its rarity:
         "Umar Diaby" must rank the few Diabys above the hundreds of Umars, or the
-        `MAX_CANDIDATES` fill up with Umars.
+        `MAX_CANDIDATES` fill up with Umars. Keys are summed in sorted order and ties go
+        to the earlier entity, so a resumed batch (a new process, another string hash
+        seed) keeps the same candidates as the run it resumes.
         """
-        counts: defaultdict[int, float] = defaultdict(float)
-        kinds: Counter[int] = Counter()
-        for key in keys:
-            postings = self.postings.get(key, ())
-            if not postings:
+        size = len(self.entities)
+        scores = np.zeros(size, dtype=np.float64)
+        kinds = np.zeros(size, dtype=np.int32)
+        for key in sorted(keys):
+            span = self.spans.get(key)
+            if span is None:
                 continue
-            kind = 3 if key.startswith(("i:", "t:", "n:")) else 1
-            weight = kind * self._rarity(postings)
-            for position in postings:
-                counts[position] += weight
-                kinds[position] += kind
-        ranked = heapq.nlargest(MAX_CANDIDATES, counts.items(), key=itemgetter(1))
+            positions = self.postings[span[0] : span[1]]
+            kind = KEY_KINDS.get(key[:2], 1)
+            scores[positions] += max(kind, 1) * math.log2(2 * size / len(positions))
+            kinds[positions] += kind
+        touched = np.flatnonzero(kinds)
+        if len(touched) > MAX_CANDIDATES:
+            # The cut at the MAX_CANDIDATES-th score, ties included, then exact order.
+            cut = np.partition(scores[touched], len(touched) - MAX_CANDIDATES)[-MAX_CANDIDATES]
+            touched = touched[scores[touched] >= cut]
+        ranked = touched[np.lexsort((touched, -scores[touched]))][:MAX_CANDIDATES]
         # An entity sharing a single word start is kept only while candidates are few: it
         # is how one-word names with a typo meet ("kazaktelekom" / "kazahtelekom"), but
         # most such entities merely share a common prefix.
-        strong = [p for p, _ in ranked if kinds[p] > 1]
-        weak = [p for p, _ in ranked if kinds[p] == 1][: max(0, WEAK_CANDIDATES - len(strong))]
+        strong = [int(p) for p in ranked if kinds[p] > 1]
+        weak = [int(p) for p in ranked if kinds[p] == 1][: max(0, WEAK_CANDIDATES - len(strong))]
         return [self.entities[p] for p in strong + weak]
-
-    def _rarity(self, postings: list[int]) -> float:
-        """1 for a key of half the entities, about 14 for a key of one in 30,000."""
-        return math.log2(2 * len(self.entities) / len(postings))
 
 
 def index_entity(
