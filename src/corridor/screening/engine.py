@@ -206,11 +206,16 @@ def _best_name(
     organisation = candidate.schema not in ("Person", "LegalEntity")
     for form in forms:
         for (listed, prop), listed_keys in zip(candidate.names, candidate.name_keys, strict=True):
-            if keys and not keys & listed_keys:
+            if keys and keys.isdisjoint(listed_keys):
                 continue  # shares no word or word start with the query: cannot score well
             comparison = compare_names(form, listed, organisation=organisation)
             score = comparison.score * NAME_PROPS[prop]
-            if _forms_differ(form, listed):
+            # Most names carry no legal form (people never do): skip the call then.
+            if (
+                form.legal_form is not None
+                and listed.legal_form is not None
+                and _forms_differ(form, listed)
+            ):
                 score += LEGAL_FORM_MISMATCH
             if best is None or score > best[0]:
                 best = (score, form, listed, prop, comparison)
