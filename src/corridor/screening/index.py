@@ -113,9 +113,15 @@ class Index:
         self.versions = sorted({(n, v) for e in entities for n, v in e.list_versions.items()})
 
     def candidates(self, keys: set[str]) -> list[IndexedEntity]:
-        """Entities sharing the most keys with the query, best first."""
+        """Entities sharing the most keys with the query, best first.
+
+        Keys are counted in a fixed order (`KEY_ORDER`, then alphabetically): entities
+        sharing as many keys rank in the order they were first met, and a set's order
+        changes with each process's string hash seed, so without it a resumed batch (a
+        new process) could keep other candidates at the cut than the run it resumes.
+        """
         counts: Counter[int] = Counter()
-        for key in keys:
+        for key in sorted(keys, key=_key_order):
             postings = self.postings.get(key)
             if postings is None:
                 continue
@@ -130,6 +136,16 @@ class Index:
         strong = [p for p, count in ranked if count > 1]
         weak = [p for p, count in ranked if count == 1][: max(0, WEAK_CANDIDATES - len(strong))]
         return [self.entities[p] for p in strong + weak]
+
+
+#: Kinds of blocking key, in the order `Index.candidates` counts them: among entities
+#: sharing as many keys, one met through an identifier or a whole word ranks before one
+#: met through a word start or the letters of a word.
+KEY_ORDER = {"i:": 0, "t:": 1, "n:": 2, "p:": 3, "l:": 4}
+
+
+def _key_order(key: str) -> tuple[int, str]:
+    return KEY_ORDER.get(key[:2], len(KEY_ORDER)), key
 
 
 def index_entity(
