@@ -12,7 +12,7 @@ from corridor.errors import CorridorError
 from corridor.names.analysis import analyse_name
 from corridor.names.identifiers import parse_identifier
 from corridor.screening.engine import Match, Query, query_forms, score_candidate, screen
-from corridor.screening.index import build_index, index_entity, load_index
+from corridor.screening.index import Index, build_index, index_entity, load_index
 from corridor.settings import get_settings
 from corridor.store import open_store
 from corridor.store.lists import load_list
@@ -249,3 +249,15 @@ def test_screenings_are_recorded_with_versions_and_shown(
     with pytest.raises(SystemExit) as missing:
         main(["screen", "show", "999"])
     assert missing.value.code == 2 and "there is no screening 999" in capsys.readouterr().err
+
+
+def test_candidates_sharing_as_many_keys_rank_in_key_order() -> None:
+    """Ties rank by the kind of key that met them, word starts before letters, whatever
+    order the query's set of keys iterates in (it changes with the hash seed)."""
+    petrov = index_entity("a", "Person", "Petrov", {"name": ["Petrov"]})
+    sidorov = index_entity("b", "Person", "Sidorov", {"name": ["Sidorov"]})
+    index = Index([sidorov, petrov])
+    [start] = [k for k in index.postings if k.startswith("p:") and index.postings[k] == [1]]
+    [letters] = [k for k in index.postings if k.startswith("l:") and index.postings[k] == [0]]
+    for keys in ({start, letters}, {letters, start}):
+        assert [e.entity_id for e in index.candidates(keys)] == ["a", "b"]
