@@ -3,6 +3,10 @@ the other words of its name."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 from corridor.screening.engine import Query, query_forms
 from corridor.screening.index import (
     COMMON_KEY_SHARE,
@@ -47,3 +51,38 @@ def test_words_that_sound_alike_select_each_other() -> None:
     # No word, word start or letter set in common: only the sound (Y-K-B) is shared.
     assert "target" in selected(crowd("Mohammad Yaqoub", "Mohammad Ya"), "Mohammad Yaqub")
     assert "target" in selected(crowd("Abdullah Anshori", "Abdullah An"), "Abdullah Anchori")
+
+
+#: Screens a query against 90 entities (in 5,000) that all share as much with it, and
+#: prints the candidates kept: the cut falls among equals.
+_TIES = """
+from corridor.screening.engine import Query, query_forms
+from corridor.screening.index import Index, index_entity, name_keys
+pairs = [a + b for a in "bcdfghjklmnprstvz" for b in "bcdfghjklmnprstvz"]
+equals = [index_entity(f"p{i}", "Person", "x", {"name": [f"Ivan Petrov {t}"]})
+          for i, t in enumerate(pairs[:90])]
+others = [index_entity(f"o{i}", "Person", "x", {"name": [f"Vo{a} Ze{b}"]})
+          for i, (a, b) in enumerate(zip(pairs * 20, pairs[::-1] * 20))][:4910]
+keys = set()
+for form in query_forms(Query(names=["Ivan Petrov"], schema="Person")):
+    keys |= name_keys(form)
+print(" ".join(e.entity_id for e in Index([*equals, *others]).candidates(keys)))
+"""
+
+
+def test_ties_at_the_cut_fall_the_same_in_every_process() -> None:
+    """A resumed batch runs in a new process, whose string hashes (and so the order of a
+    set of keys) differ: it must keep the candidates of the run it resumes."""
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", _TIES],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(runs) == 1
+    [kept] = runs
+    assert kept.split()[:3] == ["p0", "p1", "p2"]  # equals rank in index order

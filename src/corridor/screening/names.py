@@ -398,8 +398,9 @@ def _penalty(
     left_q = set(range(len(query.tokens))) - {i for i, _, _ in aligned}
     left_c = set(range(len(candidate.tokens))) - {j for _, j, _ in aligned}
     found: list[tuple[float, str]] = []
-    series_q = any(SERIES.match(query.tokens[i]) for i in left_q)
-    series_c = any(SERIES.match(candidate.tokens[j]) for j in left_c)
+    # Series numbers count only between organisations: people's names skip the search.
+    series_q = organisation and any(SERIES.match(query.tokens[i]) for i in left_q)
+    series_c = organisation and any(SERIES.match(candidate.tokens[j]) for j in left_c)
     if organisation and series_q and series_c:
         found.append((SERIES_SIBLING_FACTOR, "different numbers of one series"))
     elif organisation and (series_q or series_c):
