@@ -22,7 +22,7 @@ import threading
 import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Unpack
 
 from sqlalchemy import inspect
 from sqlalchemy.exc import OperationalError
@@ -30,7 +30,7 @@ from sqlalchemy.exc import OperationalError
 from corridor.cases.audit import append_entries
 from corridor.store.db import Store
 from corridor.store.models import Screening
-from corridor.store.screenings import screening_row
+from corridor.store.screenings import ScreeningFields, screening_row
 
 log = logging.getLogger(__name__)
 
@@ -58,27 +58,11 @@ class Recorder:
         self.thread.start()
 
     def submit(
-        self,
-        *,
-        query: dict[str, Any],
-        results: list[dict[str, Any]],
-        algorithm: str,
-        threshold: float,
-        list_versions: list[tuple[str, int]],
-        kind: str,
-        actor: str,
-        details: dict[str, Any],
+        self, *, actor: str, details: dict[str, Any], **fields: Unpack[ScreeningFields]
     ) -> Future[Screening]:
         """Queue one screening and its audit entry for the writer; the future gives the
         stored row once the transaction holding both has committed (or its error)."""
-        row = screening_row(
-            query=query,
-            results=results,
-            algorithm=algorithm,
-            threshold=threshold,
-            list_versions=list_versions,
-            kind=kind,
-        )
+        row = screening_row(**fields)
         item = _Pending(row, actor, details)
         # Running from the start, so that no waiter can cancel it (a request timing out
         # or going away): the screening was made and is written whatever the caller does.

@@ -150,27 +150,27 @@ class Index:
         seed) keeps the same candidates as the run it resumes.
         """
         size = len(self.entities)
-        scores = np.zeros(size, dtype=np.float64)
-        kinds = np.zeros(size, dtype=np.int32)
-        for key in sorted(keys):
-            span = self.spans.get(key)
-            if span is None:
-                continue
-            positions = self.postings[span[0] : span[1]]
-            kind = KEY_KINDS.get(key[:2], 1)
-            scores[positions] += max(kind, 1) * math.log2(2 * size / len(positions))
-            kinds[positions] += kind
-        touched = np.flatnonzero(kinds)
-        if len(touched) > MAX_CANDIDATES:
-            # The cut at the MAX_CANDIDATES-th score, ties included, then exact order.
-            cut = np.partition(scores[touched], len(touched) - MAX_CANDIDATES)[-MAX_CANDIDATES]
-            touched = touched[scores[touched] >= cut]
-        ranked = touched[np.lexsort((touched, -scores[touched]))][:MAX_CANDIDATES]
+        found = [(key, self.spans[key]) for key in sorted(keys) if key in self.spans]
+        if not found:
+            return []
+        lengths = [end - start for _, (start, end) in found]
+        kind = [KEY_KINDS.get(key[:2], 1) for key, _ in found]
+        weight = [max(k, 1) * math.log2(2 * size / n) for k, n in zip(kind, lengths, strict=True)]
+        positions = np.concatenate([self.postings[start:end] for _, (start, end) in found])
+        entities, which = np.unique(positions, return_inverse=True)
+        scores = np.bincount(which, weights=np.repeat(weight, lengths))
+        kinds = np.bincount(which, weights=np.repeat(kind, lengths))
+        selected = kinds > 0
+        entities, scores, kinds = entities[selected], scores[selected], kinds[selected]
+        order = np.lexsort((entities, -scores))[:MAX_CANDIDATES]
+        ranked = entities[order]
+        kinds = kinds[order]
         # An entity sharing a single word start is kept only while candidates are few: it
         # is how one-word names with a typo meet ("kazaktelekom" / "kazahtelekom"), but
         # most such entities merely share a common prefix.
-        strong = [int(p) for p in ranked if kinds[p] > 1]
-        weak = [int(p) for p in ranked if kinds[p] == 1][: max(0, WEAK_CANDIDATES - len(strong))]
+        strong = [int(p) for p, k in zip(ranked, kinds, strict=True) if k > 1]
+        weak = [int(p) for p, k in zip(ranked, kinds, strict=True) if k == 1]
+        weak = weak[: max(0, WEAK_CANDIDATES - len(strong))]
         return [self.entities[p] for p in strong + weak]
 
 

@@ -138,7 +138,9 @@ def token_similarity(a: str, b: str) -> float:
     if shorter == 1:
         return INITIAL_SIMILARITY if a[0] == b[0] else 0.0
     if shorter <= 3:
-        return SHORT_VOWEL_SIMILARITY if _vowel_dropped(a, b) or _vowel_dropped(b, a) else 0.0
+        if shorter == 3 and len(a) + len(b) == 7 and (_vowel_dropped(a, b) or _vowel_dropped(b, a)):
+            return SHORT_VOWEL_SIMILARITY
+        return 0.0
     # Optimal string alignment: two swapped letters ("Slaim"/"Salim") are one slip.
     similarity = OSA.normalized_similarity(a, b)
     if similarity < VOWEL_VARIANT_SIMILARITY and _vowel_variants(a, b):
@@ -304,15 +306,9 @@ def _rejoin(form: NameForm, other: tuple[str, ...], organisation: bool) -> NameF
     tokens = form.tokens
     if len(tokens) < 2:
         return form
-    lengths = {len(t) for t in other}  # most names have no word this long: no join to try
     for i in range(len(tokens) - 1):
         first, second = tokens[i], tokens[i + 1]
-        if (
-            len(first) + len(second) in lengths
-            and first + second in other
-            and first not in other
-            and second not in other
-        ):
+        if first + second in other and first not in other and second not in other:
             return _joined(form, i, 2, first + second)
     if organisation:
         for abbreviation in other:

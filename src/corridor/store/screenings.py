@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from sqlalchemy import insert
 
@@ -12,76 +12,43 @@ from corridor.store.db import Store
 from corridor.store.models import Screening
 
 
-def screening_values(
-    *,
-    query: dict[str, Any],
-    results: list[dict[str, Any]],
-    algorithm: str,
-    threshold: float,
-    list_versions: list[tuple[str, int]],
-    kind: str = "single",
-    batch: str | None = None,
-) -> dict[str, Any]:
+class ScreeningFields(TypedDict):
+    """What a screening records: the query, its results, and what produced them."""
+
+    query: dict[str, Any]
+    results: list[dict[str, Any]]
+    algorithm: str
+    threshold: float
+    list_versions: list[tuple[str, int]]
+    kind: NotRequired[str]
+    batch: NotRequired[str | None]
+
+
+def screening_values(**fields: Unpack[ScreeningFields]) -> dict[str, Any]:
     """The columns of a new screening, with the list versions and algorithm it ran on."""
+    results = fields["results"]
     return {
         "created_at": datetime.now(UTC),
-        "kind": kind,
-        "batch": batch,
-        "query": query,
-        "algorithm": algorithm,
-        "threshold": threshold,
-        "list_versions": [[name, version] for name, version in list_versions],
+        "kind": fields.get("kind", "single"),
+        "batch": fields.get("batch"),
+        "query": fields["query"],
+        "algorithm": fields["algorithm"],
+        "threshold": fields["threshold"],
+        "list_versions": [[name, version] for name, version in fields["list_versions"]],
         "results": results,
         "match_count": sum(1 for r in results if r.get("match")),
     }
 
 
-def screening_row(
-    *,
-    query: dict[str, Any],
-    results: list[dict[str, Any]],
-    algorithm: str,
-    threshold: float,
-    list_versions: list[tuple[str, int]],
-    kind: str = "single",
-    batch: str | None = None,
-) -> Screening:
+def screening_row(**fields: Unpack[ScreeningFields]) -> Screening:
     """A new, unsaved screening with the list versions and algorithm it ran on."""
-    return Screening(
-        **screening_values(
-            query=query,
-            results=results,
-            algorithm=algorithm,
-            threshold=threshold,
-            list_versions=list_versions,
-            kind=kind,
-            batch=batch,
-        )
-    )
+    return Screening(**screening_values(**fields))
 
 
-def record_screening(
-    store: Store,
-    *,
-    query: dict[str, Any],
-    results: list[dict[str, Any]],
-    algorithm: str,
-    threshold: float,
-    list_versions: list[tuple[str, int]],
-    kind: str = "single",
-    batch: str | None = None,
-) -> Screening:
+def record_screening(store: Store, **fields: Unpack[ScreeningFields]) -> Screening:
     """Store one screening with the list versions and algorithm it ran on."""
     with store.session() as session:
-        row = screening_row(
-            query=query,
-            results=results,
-            algorithm=algorithm,
-            threshold=threshold,
-            list_versions=list_versions,
-            kind=kind,
-            batch=batch,
-        )
+        row = screening_row(**fields)
         session.add(row)
         session.flush()
         return row
