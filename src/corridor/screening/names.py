@@ -248,10 +248,9 @@ def compare_names(
     """
     if not query.tokens or not candidate.tokens:
         return NameComparison(0.0, (), query.tokens, candidate.tokens)
-    query, candidate = (
-        _rejoin(query, candidate.tokens, organisation),
-        _rejoin(candidate, query.tokens, organisation),
-    )
+    query, joined_q = _rejoin(query, candidate.tokens, organisation)
+    candidate, joined_c = _rejoin(candidate, query.tokens, organisation)
+    rejoined = [note for note in (joined_q, joined_c) if note]
     q, c = query.tokens, candidate.tokens
     if query.glyphs and candidate.glyphs and query.glyphs != candidate.glyphs:
         return NameComparison(0.0, (), q, c)
@@ -293,34 +292,38 @@ def compare_names(
         else NameComparison(score, tuple(pairs), left_q, left_c)
     )
     factor, notes = _penalty(query, candidate, aligned, organisation, places=not result.joined)
-    if not notes:
+    if not notes and not rejoined:
         return result
-    return replace(result, score=result.score * factor, notes=tuple(notes))
+    return replace(result, score=result.score * factor, notes=(*rejoined, *notes))
 
 
-def _rejoin(form: NameForm, other: tuple[str, ...], organisation: bool) -> NameForm:
+def _rejoin(
+    form: NameForm, other: tuple[str, ...], organisation: bool
+) -> tuple[NameForm, str | None]:
     """``form`` with neighbouring words made one where together they are a word of
-    ``other``: a name split by a stray space ("Patr ushev" / "Patrushev", "Mohammad
-    Hasni" / "Mohammadhasni"), or, in an organisation's name, words that ``other``
-    abbreviates ("United States" / "U.S.")."""
+    ``other``, and a note saying so for the explanation: a name split by a stray space
+    ("Patr ushev" / "Patrushev"), or, in an organisation's name, some of its words that
+    ``other`` abbreviates ("United States" / "U.S."). A whole name abbreviated ("PLA")
+    is `_acronym`'s, which scores it below a spelt-out agreement."""
     tokens = form.tokens
     if len(tokens) < 2:
-        return form
+        return form, None
     for i in range(len(tokens) - 1):
         first, second = tokens[i], tokens[i + 1]
         if first + second in other and first not in other and second not in other:
-            return _joined(form, i, 2, first + second)
+            return _joined(form, i, 2, first + second), f"{first} {second} read as one word"
     if organisation:
         for abbreviation in other:
             size = len(abbreviation)
-            if 2 <= size <= 4 and abbreviation not in tokens:
+            if 2 <= size < len(tokens) and abbreviation not in tokens:
                 for i in range(len(tokens) - size + 1):
                     words = tokens[i : i + size]
                     if "".join(w[0] for w in words) == abbreviation and not any(
                         w in other for w in words
                     ):
-                        return _joined(form, i, size, abbreviation)
-    return form
+                        note = f"{' '.join(words)} read as {abbreviation}"
+                        return _joined(form, i, size, abbreviation), note
+    return form, None
 
 
 def _joined(form: NameForm, start: int, size: int, word: str) -> NameForm:
