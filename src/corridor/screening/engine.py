@@ -131,10 +131,11 @@ def screen(index: Index, query: Query, threshold: float, limit: int = 5) -> list
     name_only = frozenset(k for k in keys if not k.startswith("i:"))
     allowed = COMPATIBLE.get(query.schema or "LegalEntity", set())
     scored = []
+    compared: _Compared = {}
     for candidate in index.candidates(keys):
         if query.schema is not None and candidate.schema not in allowed:
             continue
-        scored.append(_score(query, forms, idents, candidate, name_only))
+        scored.append(_score(query, forms, idents, candidate, name_only, compared))
     scored.sort(key=lambda s: (-s.score, s.candidate.entity_id))
     return [s.match(threshold) for s in scored[:limit]]
 
@@ -188,8 +189,9 @@ def _score(
     idents: list[Identifier],
     candidate: IndexedEntity,
     keys: frozenset[str],
+    compared: _Compared | None = None,
 ) -> _Scored:
-    best = _best_name(forms, candidate, keys)
+    best = _best_name(forms, candidate, keys, {} if compared is None else compared)
     score = best[0] if best is not None and best[0] > 0 else 0.0
     score, reasons = _identifiers(score, idents, candidate)
     score += _birth_date(query.birth_date, candidate, reasons)
@@ -202,18 +204,32 @@ def _score(
     return _Scored(candidate, round(score, 4), score, best, reasons)
 
 
+#: Comparisons made for one query, by query name, listed name (what `compare_names` reads
+#: of it) and kind: the lists name one person or company alike, so the same listed name
+#: comes back under several entities (UN, EU, UK and OFAC each list Putin), and a tenth
+#: of a query's comparisons were made before.
+_Compared = dict[tuple[int, tuple[object, ...], bool], NameComparison]
+
+
 def _best_name(
-    forms: list[NameForm], candidate: IndexedEntity, keys: frozenset[str] = frozenset()
+    forms: list[NameForm],
+    candidate: IndexedEntity,
+    keys: frozenset[str],
+    compared: _Compared,
 ) -> BestName | None:
     """The best query-name/listed-name pair; only the winner is explained (it is the
     only one a user reads, and explaining every pair doubled the cost of a query)."""
     best: BestName | None = None
     organisation = candidate.schema not in ("Person", "LegalEntity")
-    for form in forms:
+    for number, form in enumerate(forms):
         for (listed, prop), listed_keys in zip(candidate.names, candidate.name_keys, strict=True):
             if keys and keys.isdisjoint(listed_keys):
                 continue  # shares no word or word start with the query: cannot score well
-            comparison = compare_names(form, listed, organisation=organisation)
+            seen = (listed.tokens, listed.latin, listed.glyphs, listed.fathers, listed.places)
+            comparison = compared.get((number, seen, organisation))
+            if comparison is None:
+                comparison = compare_names(form, listed, organisation=organisation)
+                compared[number, seen, organisation] = comparison
             score = comparison.score * NAME_PROPS[prop]
             # Most names carry no legal form (people never do): skip the call then.
             if (
