@@ -115,15 +115,15 @@ def identifier_keys(identifiers: Iterable[Identifier]) -> set[str]:
 
 
 class Index:
-    """Listed entities and their blocking keys."""
+    """Listed entities and their blocking keys (each entity's ``name_keys`` and identifiers)."""
 
     def __init__(self, entities: list[IndexedEntity]) -> None:
         self.entities = entities
         postings: dict[str, list[int]] = defaultdict(list)
         for position, entity in enumerate(entities):
-            keys = identifier_keys(entity.identifiers)
-            for form, _ in entity.names:
-                keys |= name_keys(form)
+            # The name keys `index_entity` computed: computing them again here was a
+            # tenth of the build (1.6 s of 21 s for 49k names).
+            keys = identifier_keys(entity.identifiers).union(*entity.name_keys)
             for key in keys:
                 postings[key].append(position)
         limit = max(50, int(len(entities) * COMMON_KEY_SHARE))
