@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from rigour.names import extract_org_types, remove_person_prefixes
 from rigour.territories import lookup_territory
-from rigour.text.translit import ascii_text
+from rigour.text.translit import ascii_text, should_ascii
 
 #: Legal forms by class, as transliterated lower-case token sequences. Kazakh forms are
 #: Corridor's own (rigour does not know them): ТОО "товарищество с ограниченной
@@ -294,7 +294,33 @@ def latin_tokens(text: str) -> list[str]:
     cleaned = _INNER_APOSTROPHE.sub("", unicodedata.normalize("NFKC", text)).translate(_QUOTES)
     if not _UKRAINIAN_ONLY & set(cleaned):
         cleaned = cleaned.translate(_KAZAKH)
-    return _numbers(_TOKEN.findall(ascii_text(cleaned).lower()))
+    return _numbers(_TOKEN.findall(_ascii(cleaned).lower()))
+
+
+def _ascii(text: str) -> str:
+    """``ascii_text(text)``, transliterated word by word where that is the same.
+
+    rigour's transliteration costs about 30 µs per non-ASCII character (300 µs for a
+    Cyrillic name) and remembers only whole strings, while words repeat across names
+    (given names, patronymics) far more than whole names do: by word, the index build
+    spent 0.9 s instead of 4.1 s transliterating. Word by word is the same only where
+    rigour transliterates the text itself (`should_ascii`); a text that mixes one of its
+    scripts with another ("Шевченко محمد") goes whole to normality, as before.
+    """
+    if text.isascii():
+        return text
+    if not should_ascii(text):
+        return ascii_text(text)
+    return "".join(_ascii_word(part) for part in _SPACES.split(text))
+
+
+#: Whitespace, kept (as a part of its own) when text is split into words.
+_SPACES = re.compile(r"(\s+)")
+
+
+@lru_cache(maxsize=100_000)
+def _ascii_word(word: str) -> str:
+    return ascii_text(word)
 
 
 def _numbers(tokens: list[str]) -> list[str]:
