@@ -252,8 +252,13 @@ class NameForm:
     places: frozenset[int] = frozenset()
 
 
+@lru_cache(maxsize=100_000)
 def skeleton(token: str) -> str:
-    """The phonetic skeleton of one transliterated, lower-case token."""
+    """The phonetic skeleton of one transliterated, lower-case token.
+
+    Cached: fourteen substitutions per token were 2.9 s of a 21 s index build, and
+    tokens repeat across names far more than names do.
+    """
     if token.endswith(PATRONYMIC_MARK):
         return skeleton(token[: -len(PATRONYMIC_MARK)]) + PATRONYMIC_MARK
     for pattern, replacement in _SKELETON_RULES:
@@ -436,7 +441,7 @@ def analyse_name(text: str, is_person: bool | None = None) -> NameForm:
         tokens, fathers = _lineage(tokens)
     if is_person is not True:
         places = frozenset(i for i, t in enumerate(tokens) if _is_place(t))
-    glyphs = "".join(c for c in text if _is_glyph(c))
+    glyphs = _glyphs(text)
     skeletons = tuple(
         t if is_person is not True and SERIES.match(t) else skeleton(t) for t in tokens
     )
@@ -495,6 +500,12 @@ def _is_place(token: str) -> bool:
         return False
     territory = lookup_territory(token)
     return territory is not None and territory.is_country
+
+
+def _glyphs(text: str) -> str:
+    """The syllabic and logographic characters of ``text``; none in ASCII text, whose
+    characters need not be looked up one by one (1.1 s of a 21 s index build)."""
+    return "" if text.isascii() else "".join(c for c in text if _is_glyph(c))
 
 
 def _is_glyph(char: str) -> bool:
