@@ -24,7 +24,7 @@ from corridor.names.analysis import PATRONYMIC_MARK, NameForm, analyse_name
 from corridor.names.identifiers import Identifier, parse_identifier
 from corridor.settings import get_settings
 from corridor.store import Store
-from corridor.store.lists import active_versions, iter_active_entities
+from corridor.store.lists import active_versions, iter_active_targets
 
 #: Bumped whenever what the index holds changes, so older index files are not reused.
 INDEX_FORMAT = 7
@@ -228,9 +228,7 @@ _ALTERNATIVE = re.compile(r"[^\W\d_]{3}")
 def build_index(store: Store) -> Index:
     """Index every target entity of every active list version."""
     entities = []
-    for version, row in iter_active_entities(store):
-        if not row.target:
-            continue
+    for version, row in iter_active_targets(store):
         item = index_entity(row.entity_id, row.schema, row.caption, row.properties)
         item.sources.append(f"{version.source}:{row.record_id}")
         item.list_versions[version.list_name] = version.id
