@@ -9,12 +9,14 @@ entities ("bank", "trading") do not select candidates on their own.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import math
 import pickle
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -227,13 +229,32 @@ _ALTERNATIVE = re.compile(r"[^\W\d_]{3}")
 
 def build_index(store: Store) -> Index:
     """Index every target entity of every active list version."""
-    entities = []
-    for version, row in iter_active_targets(store):
-        item = index_entity(row.entity_id, row.schema, row.caption, row.properties)
-        item.sources.append(f"{version.source}:{row.record_id}")
-        item.list_versions[version.list_name] = version.id
-        entities.append(item)
-    return Index(entities)
+    with _collector_paused():
+        entities = []
+        for version, row in iter_active_targets(store):
+            item = index_entity(row.entity_id, row.schema, row.caption, row.properties)
+            item.sources.append(f"{version.source}:{row.record_id}")
+            item.list_versions[version.list_name] = version.id
+            entities.append(item)
+        return Index(entities)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for the duration.
+
+    An index build makes some 850,000 objects that all stay alive, and every full
+    collection on the way walked all those made so far, for nothing: 4 s of a 17 s
+    build. Reference counting still frees garbage meanwhile; cycles wait for the
+    collector's return. Process-wide, so it is turned back on only if it was on.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def load_index(store: Store) -> Index:
