@@ -390,16 +390,26 @@ def _strip_legal_form(tokens: list[str]) -> tuple[list[str], str | None]:
 
     Only the edges: a form word inside a name is part of the name ("Ala-Too Trade":
     "too" is a Kyrgyz mountain range there, not ТОО).
+
+    The longest form wins, then the one listed first, then the start over the end: by
+    look-up of the edge words for each length of form, where comparing the edges with
+    each of the 54 forms was 0.5 s of the index build.
     """
-    for phrase, cls in _FORM_PHRASES:
-        size = len(phrase)
+    for size in _FORM_SIZES:
         if len(tokens) <= size:
             continue
-        if tuple(tokens[:size]) == phrase:
-            return tokens[size:], cls
-        if tuple(tokens[-size:]) == phrase:
-            return tokens[:-size], cls
+        head = _FORM_RANKS.get(tuple(tokens[:size]))
+        tail = _FORM_RANKS.get(tuple(tokens[-size:]))
+        if head is not None and (tail is None or head <= tail):
+            return tokens[size:], head[1]
+        if tail is not None:
+            return tokens[:-size], tail[1]
     return tokens, None
+
+
+#: Each legal form's place in `_FORM_PHRASES` (longest first), and its class.
+_FORM_RANKS = {phrase: (rank, cls) for rank, (phrase, cls) in enumerate(_FORM_PHRASES)}
+_FORM_SIZES = sorted({len(phrase) for phrase in _FORM_RANKS}, reverse=True)
 
 
 def _mark_patronymics(tokens: list[str]) -> list[str]:
