@@ -205,6 +205,7 @@ _TENS = {
     )
     if w != "_"
 } | {"fourty": 40}  # the common misspelling
+#: Every number word: a name with none of them and no digits is left to itself by `_numbers`.
 _NUMBER_WORDS = frozenset([*_UNITS, *_ORDINALS, *_TENS])
 #: Phonetic rewrites, applied in order to a transliterated token. Each line names the
 #: spellings it unifies.
@@ -312,9 +313,10 @@ def _ascii(text: str) -> str:
     rigour's transliteration costs about 30 µs per non-ASCII character (300 µs for a
     Cyrillic name) and remembers only whole strings, while words repeat across names
     (given names, patronymics) far more than whole names do: by word, the index build
-    spent 0.9 s instead of 4.1 s transliterating. Word by word is the same only where
-    rigour transliterates the text itself (`should_ascii`); a text that mixes one of its
-    scripts with another ("Шевченко محمد") goes whole to normality, as before.
+    spent 1.2 s instead of 4.1 s transliterating. Where rigour transliterates the text
+    itself (`should_ascii`), word by word gave the same on all 46,000 non-ASCII list and
+    query names tried; a text that mixes one of its scripts with another ("Шевченко
+    محمد") goes whole to normality, as before, which word by word would not.
     """
     if text.isascii():
         return text
@@ -530,11 +532,11 @@ def _territory_words() -> dict[str, Territory]:
     """rigour's table of territory names for `lookup_territory`, only the one-word names.
 
     rigour's own table normalises all 29,000 names in every language, which was 2.7 s of
-    a 21 s index build; a name of several words never becomes the one word `_is_place`
+    a 21 s index build; names of several words do not become the one word `_is_place`
     looks up, and the one-word names cost 1 s. The same precedence as rigour's: a strong
-    name over a weak one over a place, a later name over an earlier one of the same kind
-    (tests/names/test_places.py checks the result against `lookup_territory` on every
-    name rigour knows).
+    name over a weak one over a place, a later name over an earlier one of the same kind.
+    tests/names/test_places.py checks `_is_place` against `lookup_territory` on every
+    word rigour knows, so a change of rigour's data or rules that breaks this shows.
     """
     strong: dict[str, Territory] = {}
     weak: dict[str, Territory] = {}
