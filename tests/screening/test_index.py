@@ -3,6 +3,7 @@ the other words of its name."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from corridor.screening.index import (
     COMMON_KEY_SHARE,
     MAX_CANDIDATES,
     Index,
+    _long_lived,
     index_entity,
     name_keys,
 )
@@ -86,3 +88,18 @@ def test_ties_at_the_cut_fall_the_same_in_every_process() -> None:
     assert len(runs) == 1
     [kept] = runs
     assert kept.split()[:3] == ["p0", "p1", "p2"]  # equals rank in index order
+
+
+def test_the_build_leaves_the_garbage_collector_as_it_found_it() -> None:
+    try:
+        with _long_lived():
+            assert not gc.isenabled()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0  # what was built is out of the collector's way
+        gc.disable()
+        with _long_lived():
+            pass
+        assert not gc.isenabled()  # a caller that had turned it off keeps it off
+    finally:
+        gc.enable()
+        gc.unfreeze()

@@ -17,6 +17,7 @@ from corridor.store.lists import (
     active_versions,
     export_record,
     iter_active_entities,
+    iter_active_targets,
     load_list,
 )
 from corridor.store.models import ListEntity, ListVersion
@@ -134,6 +135,17 @@ def test_diff_needs_two_versions(store: Store, tmp_path: Path) -> None:
         diff_versions(store, "un_sc")
     with pytest.raises(CorridorError, match="no loaded version"):
         diff_versions(store, "eu_fsf")
+
+
+def test_active_targets_are_the_target_entities_in_order(store: Store, tmp_path: Path) -> None:
+    load_list(store, write_un(tmp_path / "v1.xml", V1))
+    wanted = [
+        (v.id, row.entity_id, row.schema, row.caption, row.record_id, row.properties)
+        for v, row in iter_active_entities(store)
+        if row.target
+    ]
+    found = [(v.id, *row) for v, row in iter_active_targets(store)]
+    assert found == wanted and len(found) == 3
 
 
 def test_export_carries_provenance(store: Store, tmp_path: Path) -> None:

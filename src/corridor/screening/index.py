@@ -26,7 +26,7 @@ from corridor.names.analysis import PATRONYMIC_MARK, NameForm, analyse_name
 from corridor.names.identifiers import Identifier, parse_identifier
 from corridor.settings import get_settings
 from corridor.store import Store
-from corridor.store.lists import active_versions, iter_active_entities
+from corridor.store.lists import active_versions, iter_active_targets
 
 #: Bumped whenever what the index holds changes, so older index files are not reused.
 INDEX_FORMAT = 7
@@ -117,15 +117,15 @@ def identifier_keys(identifiers: Iterable[Identifier]) -> set[str]:
 
 
 class Index:
-    """Listed entities and their blocking keys."""
+    """Listed entities and their blocking keys (each entity's ``name_keys`` and identifiers)."""
 
     def __init__(self, entities: list[IndexedEntity]) -> None:
         self.entities = entities
         postings: dict[str, list[int]] = defaultdict(list)
         for position, entity in enumerate(entities):
-            keys = identifier_keys(entity.identifiers)
-            for form, _ in entity.names:
-                keys |= name_keys(form)
+            # The name keys `index_entity` computed: computing them again here was a
+            # tenth of the build (1.6 s of 21 s for 49k names).
+            keys = identifier_keys(entity.identifiers).union(*entity.name_keys)
             for key in keys:
                 postings[key].append(position)
         limit = max(50, int(len(entities) * COMMON_KEY_SHARE))
@@ -252,9 +252,7 @@ def build_index(store: Store) -> Index:
     """Index every target entity of every active list version."""
     with _long_lived():
         entities = []
-        for version, row in iter_active_entities(store):
-            if not row.target:
-                continue
+        for version, row in iter_active_targets(store):
             item = index_entity(row.entity_id, row.schema, row.caption, row.properties)
             item.sources.append(f"{version.source}:{row.record_id}")
             item.list_versions[version.list_name] = version.id

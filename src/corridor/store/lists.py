@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from followthemoney.proxy import EntityProxy
-from sqlalchemy import insert, select
+from sqlalchemy import Row, insert, select
 from sqlalchemy.orm import Session
 
 from corridor.errors import CorridorError
@@ -273,6 +273,38 @@ def iter_active_entities(store: Store) -> Iterator[tuple[ListVersion, ListEntity
                 .order_by(ListEntity.entity_id)
                 .execution_options(yield_per=_BATCH)
             ).scalars()
+            for row in rows:
+                yield version, row
+
+
+#: What `iter_active_targets` reads of an entity: entity_id, schema, caption, record_id,
+#: properties.
+TargetRow = Row[str, str, str, str, dict[str, list[str]]]
+
+
+def iter_active_targets(store: Store) -> Iterator[tuple[ListVersion, TargetRow]]:
+    """The target entities of every active version, in `iter_active_entities`' order,
+    with only the columns the screening index reads.
+
+    Plain rows of the targets alone: ORM objects for all 60,000 entities, half of them
+    Sanction and Address records whose properties were decoded for nothing, were 4.8 s
+    of a 21 s index build.
+    """
+    columns = (
+        ListEntity.entity_id,
+        ListEntity.schema,
+        ListEntity.caption,
+        ListEntity.record_id,
+        ListEntity.properties,
+    )
+    for version in active_versions(store):
+        with store.session() as session:
+            rows = session.execute(
+                select(*columns)
+                .where(ListEntity.version_id == version.id, ListEntity.target.is_(True))
+                .order_by(ListEntity.entity_id)
+                .execution_options(yield_per=_BATCH)
+            )
             for row in rows:
                 yield version, row
 
