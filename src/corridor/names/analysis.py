@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 
 from rigour.names import extract_org_types, remove_person_prefixes
 from rigour.territories import lookup_by_identifier
@@ -255,6 +255,24 @@ class NameForm:
     fathers: frozenset[int] = frozenset()
     #: Positions of place names in an organisation's name ("Banco Santander México").
     places: frozenset[int] = frozenset()
+
+    # Derived once per name, not per comparison: a listed name meets dozens of queries
+    # (`dataclasses.replace` makes a new form, which derives its own).
+
+    @cached_property
+    def flat(self) -> str:
+        """The skeletons written as one word, without patronymic marks."""
+        return "".join(self.tokens).replace(PATRONYMIC_MARK, "")
+
+    @cached_property
+    def latin_flat(self) -> str:
+        """The transliterated name written as one word."""
+        return self.latin.replace(" ", "")
+
+    @cached_property
+    def neighbours(self) -> frozenset[str]:
+        """Each two neighbouring tokens written as one: "patr ushev" -> "patrushev"."""
+        return frozenset(a + b for a, b in zip(self.tokens, self.tokens[1:], strict=False))
 
 
 @lru_cache(maxsize=100_000)

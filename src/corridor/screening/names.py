@@ -330,10 +330,11 @@ def _rejoin(
     tokens = form.tokens
     if len(tokens) < 2:
         return form, None
-    for i in range(len(tokens) - 1):
-        first, second = tokens[i], tokens[i + 1]
-        if first + second in other and first not in other and second not in other:
-            return _joined(form, i, 2, first + second), f"{first} {second} read as one word"
+    if not form.neighbours.isdisjoint(other):  # the search below finds nothing otherwise
+        for i in range(len(tokens) - 1):
+            first, second = tokens[i], tokens[i + 1]
+            if first + second in other and first not in other and second not in other:
+                return _joined(form, i, 2, first + second), f"{first} {second} read as one word"
     if organisation:
         for abbreviation in other:
             size = len(abbreviation)
@@ -499,11 +500,7 @@ def _joined_similarity(query: NameForm, candidate: NameForm) -> float:
     """
     q, c = query.tokens, candidate.tokens
     best = 0.0
-    for a, b in (
-        # A patronymic's mark is only ever at a word's end.
-        ("".join(q).replace(PATRONYMIC_MARK, ""), "".join(c).replace(PATRONYMIC_MARK, "")),
-        (query.latin.replace(" ", ""), candidate.latin.replace(" ", "")),
-    ):
+    for a, b in ((query.flat, candidate.flat), (query.latin_flat, candidate.latin_flat)):
         if min(len(a), len(b)) < 6:  # short strings match too easily
             continue
         if len(q) == len(c):  # only words split elsewhere: "Han Yu-ro" / "Han Y-uro"
