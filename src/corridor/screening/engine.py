@@ -240,6 +240,11 @@ def _best_name(
                 score += LEGAL_FORM_MISMATCH
             if best is None or score > best[0]:
                 best = (score, form, listed, prop, comparison)
+                if score >= 1.0:
+                    # No name scores above 1 and a tie keeps the first: the entity's other
+                    # names (dozens, for the UN's and OFAC's best-known entries) cannot
+                    # change the result.
+                    return best
     return best
 
 
