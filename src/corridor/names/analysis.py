@@ -260,6 +260,18 @@ class NameForm:
     # (`dataclasses.replace` makes a new form, which derives its own).
 
     @cached_property
+    def analysed(self) -> tuple[object, ...]:
+        """Every field but the original text: two names alike in it compare alike."""
+        return (
+            self.tokens,
+            self.legal_form,
+            self.latin,
+            self.glyphs,
+            self.fathers,
+            self.places,
+        )
+
+    @cached_property
     def flat(self) -> str:
         """The skeletons written as one word, without patronymic marks."""
         return "".join(self.tokens).replace(PATRONYMIC_MARK, "")

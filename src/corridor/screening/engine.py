@@ -153,7 +153,7 @@ def score_candidate(
     ``keys`` (the query names' blocking keys), when given, limits the comparison to the
     listed names that share one of them.
     """
-    return _score(query, forms, idents, candidate, keys).match(threshold)
+    return _score(query, forms, idents, candidate, keys, {}).match(threshold)
 
 
 #: The best query-name/listed-name pair of a candidate: score, query form, listed form,
@@ -189,9 +189,9 @@ def _score(
     idents: list[Identifier],
     candidate: IndexedEntity,
     keys: frozenset[str],
-    compared: _Compared | None = None,
+    compared: _Compared,
 ) -> _Scored:
-    best = _best_name(forms, candidate, keys, {} if compared is None else compared)
+    best = _best_name(forms, candidate, keys, compared)
     score = best[0] if best is not None and best[0] > 0 else 0.0
     score, reasons = _identifiers(score, idents, candidate)
     score += _birth_date(query.birth_date, candidate, reasons)
@@ -204,10 +204,10 @@ def _score(
     return _Scored(candidate, round(score, 4), score, best, reasons)
 
 
-#: Comparisons made for one query, by query name, listed name (what `compare_names` reads
-#: of it) and kind: the lists name one person or company alike, so the same listed name
-#: comes back under several entities (UN, EU, UK and OFAC each list Putin), and a tenth
-#: of a query's comparisons were made before.
+#: Comparisons made for one query, by query name, listed name (as analysed, whatever its
+#: original spelling) and kind: the lists name one person or company alike, so the same
+#: listed name comes back under several entities (UN, EU, UK and OFAC each list Putin),
+#: and a tenth of a query's comparisons were made before.
 _Compared = dict[tuple[int, tuple[object, ...], bool], NameComparison]
 
 
@@ -225,11 +225,10 @@ def _best_name(
         for (listed, prop), listed_keys in zip(candidate.names, candidate.name_keys, strict=True):
             if keys and keys.isdisjoint(listed_keys):
                 continue  # shares no word or word start with the query: cannot score well
-            seen = (listed.tokens, listed.latin, listed.glyphs, listed.fathers, listed.places)
-            comparison = compared.get((number, seen, organisation))
+            comparison = compared.get((number, listed.analysed, organisation))
             if comparison is None:
                 comparison = compare_names(form, listed, organisation=organisation)
-                compared[number, seen, organisation] = comparison
+                compared[number, listed.analysed, organisation] = comparison
             score = comparison.score * NAME_PROPS[prop]
             # Most names carry no legal form (people never do): skip the call then.
             if (
