@@ -1,9 +1,9 @@
-"""The compiled name comparison is the pure-Python one, only faster.
+"""The compiled screening modules are their pure-Python sources, only faster.
 
-`make install` compiles `corridor.screening.names` with mypyc (see NATIVE in the
-Makefile). mypyc checks types at run time and does its own arithmetic on unboxed
-floats, so the compiled module is compared with its source on real name pairs rather
-than trusted to behave alike.
+`make install` compiles `corridor.screening.names` and `corridor.screening.engine` with
+mypyc (see NATIVE in the Makefile). mypyc checks types at run time and does its own
+arithmetic on unboxed floats, so each compiled module is compared with its source on
+real name pairs rather than trusted to behave alike.
 """
 
 from __future__ import annotations
@@ -17,44 +17,69 @@ from types import ModuleType
 
 import pytest
 
-import corridor.screening.names as compiled
+import corridor.screening
+import corridor.screening.engine as compiled_engine
+import corridor.screening.names as compiled_names
 from corridor.names.analysis import analyse_name
+from corridor.screening.index import index_entity
 from tests.names.kz_ru_pairs import PAIRS
 
-SOURCE = Path(compiled.__file__).with_name("names.py")
+COMPILED = [compiled_names, compiled_engine]
+#: Where the sources and their compiled modules are (a compiled module imported by
+#: another of its group reports a wrong ``__file__``: only its suffix is to be trusted).
+PACKAGE = Path(corridor.screening.__file__ or "").parent
 
 
-def test_the_compiled_module_is_in_use_and_current() -> None:
-    """Tests and benchmarks run what users run; an edit to the source needs a rebuild."""
-    built = Path(compiled.__file__)
-    assert built.suffix == ".so", f"{SOURCE} is not compiled: run `make install`"
-    assert built.stat().st_mtime >= SOURCE.stat().st_mtime, (
-        f"{built.name} is older than {SOURCE.name}: run `make install` to rebuild it"
+def _source(module: ModuleType) -> Path:
+    return PACKAGE / (module.__name__.rpartition(".")[2] + ".py")
+
+
+@pytest.mark.parametrize("module", COMPILED, ids=lambda m: m.__name__)
+def test_the_compiled_module_is_in_use_and_current(module: ModuleType) -> None:
+    """Tests and benchmarks run what users run; an edit to a source needs a rebuild."""
+    source = _source(module)
+    assert Path(module.__file__ or "").suffix == ".so", (
+        f"{source} is not compiled: run make install"
+    )
+    [built] = PACKAGE.glob(source.stem + ".*.so")
+    assert built.stat().st_mtime >= source.stat().st_mtime, (
+        f"{built.name} is older than {source.name}: run `make install` to rebuild it"
     )
 
 
-@pytest.fixture(scope="module")
-def pure() -> Iterator[ModuleType]:
-    """The module's source loaded as plain Python, beside the compiled one."""
-    name = "corridor_names_pure"
-    spec = importlib.util.spec_from_file_location(name, SOURCE)
+def _pure(module: ModuleType) -> Iterator[ModuleType]:
+    """``module``'s source loaded as plain Python, beside the compiled one."""
+    name = module.__name__.replace(".", "_") + "_pure"
+    spec = importlib.util.spec_from_file_location(name, _source(module))
     assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while being made
+    pure = importlib.util.module_from_spec(spec)
+    sys.modules[name] = pure  # dataclasses look their module up while being made
     try:
-        spec.loader.exec_module(module)
-        yield module
+        spec.loader.exec_module(pure)
+        yield pure
     finally:
         del sys.modules[name]
 
 
-def _pairs(shared: Path) -> list[tuple[str, str]]:
+@pytest.fixture(scope="module")
+def pure_names() -> Iterator[ModuleType]:
+    yield from _pure(compiled_names)
+
+
+@pytest.fixture(scope="module")
+def pure_engine() -> Iterator[ModuleType]:
+    yield from _pure(compiled_engine)
+
+
+def _pairs(shared: Path) -> list[tuple[str, str, str]]:
     with (shared / "sanctions/eval/nomenklatura/name_bench_cases.csv").open() as handle:
-        bench = [(row["name1"], row["name2"]) for row in csv.DictReader(handle)]
-    return bench + [(p.query, p.candidate) for p in PAIRS]
+        bench = [(row["schema"], row["name1"], row["name2"]) for row in csv.DictReader(handle)]
+    pairs = bench + [(p.schema, p.query, p.candidate) for p in PAIRS]
+    assert len(pairs) > 900
+    return pairs
 
 
-def _outcome(module: ModuleType, a: str, b: str, organisation: bool) -> tuple[object, ...]:
+def _compared(module: ModuleType, a: str, b: str, organisation: bool) -> tuple[object, ...]:
     query = analyse_name(a, None if organisation else True)
     listed = analyse_name(b, None if organisation else True)
     result = module.compare_names(query, listed, organisation=organisation)
@@ -64,14 +89,42 @@ def _outcome(module: ModuleType, a: str, b: str, organisation: bool) -> tuple[ob
 
 
 @pytest.mark.parametrize("organisation", [False, True], ids=["person", "organisation"])
-def test_compiled_and_pure_compare_alike(
-    pure: ModuleType, shared_data: Path, organisation: bool
+def test_names_compiled_and_pure_alike(
+    pure_names: ModuleType, shared_data: Path, organisation: bool
 ) -> None:
-    pairs = _pairs(shared_data)
-    assert len(pairs) > 900
     differ = [
         (a, b)
-        for a, b in pairs
-        if _outcome(compiled, a, b, organisation) != _outcome(pure, a, b, organisation)
+        for _, a, b in _pairs(shared_data)
+        if _compared(compiled_names, a, b, organisation)
+        != _compared(pure_names, a, b, organisation)
+    ]
+    assert not differ, differ[:5]
+
+
+#: Qualifiers on both sides, so that every scoring step runs: a date that fits, one a
+#: year off, one that does not; a country that agrees and one that differs.
+_LISTED = {"birthDate": ["1961-02-03", "1975"], "country": ["kz"], "gender": ["male"]}
+_QUERIES = [
+    {"birth_date": "1961-02-03", "countries": ["kz"]},
+    {"birth_date": "1976-05-01", "countries": ["ru"], "gender": "female"},
+    {"birth_date": "1990", "identifiers": ["FRNGBPP"]},
+]
+
+
+def _scored(module: ModuleType, schema: str, a: str, b: str) -> list[tuple[object, ...]]:
+    listed = index_entity("c", schema, b, {"name": [b], **_LISTED})
+    outcomes = []
+    for qualifiers in _QUERIES:
+        query = module.Query(names=[a], schema=schema, **qualifiers)
+        match = module.score_candidate(query, module.query_forms(query), [], listed, 0.7)
+        outcomes.append((match.score, match.is_match, match.explanation, match.matched_name))
+    return outcomes
+
+
+def test_engine_compiled_and_pure_alike(pure_engine: ModuleType, shared_data: Path) -> None:
+    differ = [
+        (a, b)
+        for schema, a, b in _pairs(shared_data)
+        if _scored(compiled_engine, schema, a, b) != _scored(pure_engine, schema, a, b)
     ]
     assert not differ, differ[:5]

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
+from functools import cache, lru_cache
+from typing import Any, Generic, TypeVar, overload
 
 from rigour.names import extract_org_types, remove_person_prefixes
 from rigour.territories import lookup_by_identifier
@@ -235,6 +237,34 @@ _SKELETON_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+_T = TypeVar("_T")
+
+
+class _derived(Generic[_T]):
+    """`functools.cached_property` without its lock.
+
+    Python 3.11's takes a lock on each first access (3.12 dropped it): a screening meets
+    hundreds of listed names for the first time, and the lock was most of deriving their
+    forms.
+    """
+
+    def __init__(self, compute: Callable[[Any], _T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    @overload
+    def __get__(self, form: None, owner: type) -> _derived[_T]: ...
+    @overload
+    def __get__(self, form: object, owner: type | None = None) -> _T: ...
+    def __get__(self, form: object | None, owner: type | None = None) -> _T | _derived[_T]:
+        if form is None:
+            return self
+        # Written past the frozen dataclass's __setattr__, as cached_property does.
+        value = form.__dict__[self.name] = self.compute(form)
+        return value
+
+
 @dataclass(frozen=True)
 class NameForm:
     """A name as the scorer sees it."""
@@ -259,7 +289,7 @@ class NameForm:
     # Derived once per name, not per comparison: a listed name meets dozens of queries
     # (`dataclasses.replace` makes a new form, which derives its own).
 
-    @cached_property
+    @_derived
     def analysed(self) -> tuple[object, ...]:
         """Every field but the original text: two names alike in it compare alike."""
         return (
@@ -271,17 +301,17 @@ class NameForm:
             self.places,
         )
 
-    @cached_property
+    @_derived
     def flat(self) -> str:
         """The skeletons written as one word, without patronymic marks."""
         return "".join(self.tokens).replace(PATRONYMIC_MARK, "")
 
-    @cached_property
+    @_derived
     def latin_flat(self) -> str:
         """The transliterated name written as one word."""
         return self.latin.replace(" ", "")
 
-    @cached_property
+    @_derived
     def neighbours(self) -> frozenset[str]:
         """Each two neighbouring tokens written as one: "patr ushev" -> "patrushev"."""
         return frozenset(a + b for a, b in zip(self.tokens, self.tokens[1:], strict=False))

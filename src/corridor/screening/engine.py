@@ -287,25 +287,37 @@ def _identifiers(
 
 
 def _birth_date(date: str | None, candidate: IndexedEntity, reasons: list[str]) -> float:
-    if not date or not candidate.birth_dates:
+    listed = candidate.birth_dates
+    if not date or not listed:
         return 0.0
-    if date in candidate.birth_dates:
+    if date in listed:
         bonus = DOB_DAY if len(date) >= len("1975-09-07") else DOB_EXACT
         reasons.append(f"birth date {date} listed ({bonus:+.2f})")
         return bonus
-    years = {d[:4] for d in candidate.birth_dates if d[:4].isdigit()}
-    if date[:4] in years:
-        partial = any(d == date[:4] or date.startswith(d) for d in candidate.birth_dates)
-        if partial:
-            reasons.append(f"birth year {date[:4]} listed ({DOB_YEAR:+.2f})")
+    # One pass over the listed dates: every candidate of a query with a birth date comes
+    # here, and most of them are namesakes born in other years.
+    year = date[:4]
+    if year.isdigit():
+        number = int(year)
+        same = near = partial = False
+        for day in listed:
+            start = day[:4]
+            if start == year:
+                same = True
+            elif start.isdigit() and abs(int(start) - number) <= 1:
+                near = True
+            partial = partial or day == year or date.startswith(day)
+        if same and partial:
+            reasons.append(f"birth year {year} listed ({DOB_YEAR:+.2f})")
             return DOB_YEAR
-    if years and date[:4].isdigit() and any(abs(int(y) - int(date[:4])) <= 1 for y in years):
-        reasons.append(
-            f"birth date {date} is within a year of {', '.join(sorted(years))} ({DOB_NEAR:+.2f})"
-        )
-        return DOB_NEAR
-    listed = ", ".join(sorted(candidate.birth_dates))
-    reasons.append(f"birth date {date} does not fit the listed {listed} ({DOB_MISMATCH:+.2f})")
+        if same or near:
+            years = sorted({d[:4] for d in listed if d[:4].isdigit()})
+            reasons.append(
+                f"birth date {date} is within a year of {', '.join(years)} ({DOB_NEAR:+.2f})"
+            )
+            return DOB_NEAR
+    shown = ", ".join(sorted(listed))
+    reasons.append(f"birth date {date} does not fit the listed {shown} ({DOB_MISMATCH:+.2f})")
     return DOB_MISMATCH
 
 
