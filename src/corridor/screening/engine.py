@@ -123,21 +123,45 @@ def screen(index: Index, query: Query, threshold: float, limit: int = 5) -> list
     Every candidate is scored, but only the ``limit`` returned are explained: a query
     scores about 19 candidates and keeps 5, and the sentences were a tenth of its cost.
     """
-    forms = [f for f in query_forms(query) if f.tokens]
-    idents = [i for text in query.identifiers for i in parse_identifier(text) if i.valid]
-    keys = identifier_keys(idents)
-    for form in forms:
-        keys |= name_keys(form)
+    forms, idents = _prepared(query)
+    keys = query_keys(forms, idents)
     name_only = frozenset(k for k in keys if not k.startswith("i:"))
-    allowed = COMPATIBLE.get(query.schema or "LegalEntity", set())
     scored = []
     compared: _Compared = {}
-    for candidate in index.candidates(keys):
-        if query.schema is not None and candidate.schema not in allowed:
-            continue
+    for candidate in _allowed(query, index.candidates(keys)):
         scored.append(_score(query, forms, idents, candidate, name_only, compared))
     scored.sort(key=lambda s: (-s.score, s.candidate.entity_id))
     return [s.match(threshold) for s in scored[:limit]]
+
+
+def candidates(index: Index, query: Query) -> list[IndexedEntity]:
+    """The listed entities `screen` scores for ``query``: for comparing engines on the
+    same candidates."""
+    forms, idents = _prepared(query)
+    return _allowed(query, index.candidates(query_keys(forms, idents)))
+
+
+def query_keys(forms: list[NameForm], idents: list[Identifier]) -> set[str]:
+    """The blocking keys of a query's names and identifiers."""
+    keys = identifier_keys(idents)
+    for form in forms:
+        keys |= name_keys(form)
+    return keys
+
+
+def _prepared(query: Query) -> tuple[list[NameForm], list[Identifier]]:
+    """The query's analysed names (those with words) and its valid identifiers."""
+    forms = [f for f in query_forms(query) if f.tokens]
+    idents = [i for text in query.identifiers for i in parse_identifier(text) if i.valid]
+    return forms, idents
+
+
+def _allowed(query: Query, found: list[IndexedEntity]) -> list[IndexedEntity]:
+    """The candidates of a schema the query may match."""
+    if query.schema is None:
+        return found
+    allowed = COMPATIBLE.get(query.schema, set())
+    return [candidate for candidate in found if candidate.schema in allowed]
 
 
 def score_candidate(
