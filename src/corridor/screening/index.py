@@ -165,13 +165,14 @@ class Index:
         selected = kinds > 0
         entities, scores, kinds = entities[selected], scores[selected], kinds[selected]
         order = np.lexsort((entities, -scores))[:MAX_CANDIDATES]
-        ranked = entities[order]
-        kinds = kinds[order]
+        # As Python numbers: a loop over numpy's own scalars was a third of this method.
+        ranked: list[int] = entities[order].tolist()
+        ranked_kinds: list[float] = kinds[order].tolist()
         # An entity sharing a single word start is kept only while candidates are few: it
         # is how one-word names with a typo meet ("kazaktelekom" / "kazahtelekom"), but
         # most such entities merely share a common prefix.
-        strong = [int(p) for p, k in zip(ranked, kinds, strict=True) if k > 1]
-        weak = [int(p) for p, k in zip(ranked, kinds, strict=True) if k == 1]
+        strong = [p for p, k in zip(ranked, ranked_kinds, strict=True) if k > 1]
+        weak = [p for p, k in zip(ranked, ranked_kinds, strict=True) if k == 1]
         weak = weak[: max(0, WEAK_CANDIDATES - len(strong))]
         return [self.entities[p] for p in strong + weak]
 
