@@ -36,7 +36,7 @@ def screening_values(**fields: Unpack[ScreeningFields]) -> dict[str, Any]:
         "threshold": fields["threshold"],
         "list_versions": [[name, version] for name, version in fields["list_versions"]],
         "results": results,
-        "match_count": sum(1 for r in results if r.get("match")),
+        "match_count": _matches(results),
     }
 
 
@@ -80,19 +80,31 @@ def record_batch(
     """
     if not items:
         return
-    with store.session() as session:
-        session.execute(
-            insert(Screening.metadata.tables[Screening.__tablename__]),
-            [
-                screening_values(
-                    query=item["query"],
-                    results=item["results"],
-                    algorithm=algorithm,
-                    threshold=threshold,
-                    list_versions=list_versions,
-                    kind="batch",
-                    batch=batch,
-                )
-                for item in items
-            ],
+    # Every screening of a batch ran on the same list versions: converted once, not per row.
+    shared = screening_values(
+        query={},
+        results=[],
+        algorithm=algorithm,
+        threshold=threshold,
+        list_versions=list_versions,
+        kind="batch",
+        batch=batch,
+    )
+    rows = []
+    for item in items:
+        results = item["results"]
+        rows.append(
+            shared
+            | {
+                "created_at": datetime.now(UTC),
+                "query": item["query"],
+                "results": results,
+                "match_count": _matches(results),
+            }
         )
+    with store.session() as session:
+        session.execute(insert(Screening.metadata.tables[Screening.__tablename__]), rows)
+
+
+def _matches(results: list[dict[str, Any]]) -> int:
+    return sum(1 for r in results if r.get("match"))
