@@ -27,7 +27,7 @@ from corridor.screening.engine import ALGORITHM
 from corridor.settings import get_settings
 from corridor.store.db import Store
 from corridor.store.models import BatchJob
-from corridor.store.screenings import record_batch
+from corridor.store.screenings import BatchScreening, record_batch
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ class JobRunner:
             raise CorridorError("no list is loaded: load lists before screening")
         index = loaded.index
 
-        def store_rows(items: list[dict[str, Any]]) -> None:
+        def store_rows(items: list[BatchScreening]) -> None:
             record_batch(
                 self.store,
                 items,

@@ -20,7 +20,12 @@ from corridor.screening.index import load_index
 from corridor.screening.ownership import ownership_hits
 from corridor.settings import get_settings
 from corridor.store import open_store
-from corridor.store.screenings import get_screening, record_batch, record_screening
+from corridor.store.screenings import (
+    BatchScreening,
+    get_screening,
+    record_batch,
+    record_screening,
+)
 
 screen_app = typer.Typer(
     help="Screen names against the active sanctions lists.", no_args_is_help=True
@@ -103,7 +108,7 @@ def file(
         raise CorridorError("no list is loaded: run `corridor lists load PATH` first")
     run: dict[str, str] = {}
 
-    def record(items: list[dict[str, Any]]) -> None:
+    def record(items: list[BatchScreening]) -> None:
         record_batch(
             store,
             items,

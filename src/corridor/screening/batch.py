@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import multiprocessing
 import os
 import uuid
@@ -27,6 +28,8 @@ from corridor.errors import CorridorError
 from corridor.screening.engine import Match, Query, screen
 from corridor.screening.index import Index
 from corridor.sources.inputs import check_file, read_csv
+from corridor.store.db import JSONText
+from corridor.store.screenings import BatchScreening
 
 OUTPUT_COLUMNS = (
     "query_id",
@@ -193,7 +196,7 @@ def _rows_for(query_id: str, matches: list[Match]) -> list[list[str]]:
     ]
 
 
-Recorder = Callable[[list[dict[str, Any]]], None]
+Recorder = Callable[[list[BatchScreening]], None]
 
 
 @dataclass(frozen=True)
@@ -202,7 +205,7 @@ class _Outcome:
 
     query_id: str
     lines: list[list[str]]
-    screening: dict[str, Any] | None
+    screening: BatchScreening | None
 
 
 def _screen_row(index: Index, query_id: str, row: InputRow, threshold: float, top: int) -> _Outcome:
@@ -212,7 +215,11 @@ def _screen_row(index: Index, query_id: str, row: InputRow, threshold: float, to
     except CorridorError as exc:
         reason = f"line {row.line}: {exc.message}"
         return _Outcome(query_id, [[query_id, "0", "", "error", "", "", "", "", reason]], None)
-    screening = {"query": query.to_dict(), "results": [m.to_dict() for m in matches]}
+    screening = BatchScreening(
+        query=query.to_dict(),
+        results=JSONText(json.dumps([m.to_dict() for m in matches])),
+        match_count=sum(1 for m in matches if m.is_match),
+    )
     return _Outcome(query_id, _rows_for(query_id, matches), screening)
 
 
@@ -307,7 +314,7 @@ class _Commit:
         self.done = _done_path(output).open("a", encoding="utf-8")
         self.writer = csv.writer(self.out)
         self.ids: list[str] = []
-        self.screenings: list[dict[str, Any]] = []
+        self.screenings: list[BatchScreening] = []
 
     def commit(self, record: Recorder) -> None:
         """Rows to disk, then screenings to the store, then (only then) the done ids."""

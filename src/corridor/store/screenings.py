@@ -8,7 +8,7 @@ from typing import Any, NotRequired, TypedDict, Unpack
 from sqlalchemy import insert
 
 from corridor.errors import CorridorError
-from corridor.store.db import Store
+from corridor.store.db import JSONText, Store
 from corridor.store.models import Screening
 
 
@@ -24,6 +24,14 @@ class ScreeningFields(TypedDict):
     batch: NotRequired[str | None]
 
 
+class BatchScreening(TypedDict):
+    """One screening of a batch as its worker hands it over: results already JSON."""
+
+    query: dict[str, Any]
+    results: JSONText
+    match_count: int
+
+
 def screening_values(**fields: Unpack[ScreeningFields]) -> dict[str, Any]:
     """The columns of a new screening, with the list versions and algorithm it ran on."""
     results = fields["results"]
@@ -36,7 +44,7 @@ def screening_values(**fields: Unpack[ScreeningFields]) -> dict[str, Any]:
         "threshold": fields["threshold"],
         "list_versions": [[name, version] for name, version in fields["list_versions"]],
         "results": results,
-        "match_count": _matches(results),
+        "match_count": sum(1 for r in results if r.get("match")),
     }
 
 
@@ -65,7 +73,7 @@ def get_screening(store: Store, screening_id: int) -> Screening:
 
 def record_batch(
     store: Store,
-    items: list[dict[str, Any]],
+    items: list[BatchScreening],
     *,
     algorithm: str,
     threshold: float,
@@ -90,21 +98,6 @@ def record_batch(
         kind="batch",
         batch=batch,
     )
-    rows = []
-    for item in items:
-        results = item["results"]
-        rows.append(
-            shared
-            | {
-                "created_at": datetime.now(UTC),
-                "query": item["query"],
-                "results": results,
-                "match_count": _matches(results),
-            }
-        )
+    rows = [shared | {"created_at": datetime.now(UTC), **item} for item in items]
     with store.session() as session:
         session.execute(insert(Screening.metadata.tables[Screening.__tablename__]), rows)
-
-
-def _matches(results: list[dict[str, Any]]) -> int:
-    return sum(1 for r in results if r.get("match"))
