@@ -71,5 +71,6 @@ lock:
 	$(BIN)/pip freeze --all --exclude-editable | grep -v -e "^-e" -e "^corridor" > constraints.txt
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .hypothesis src/build src/build-native.log
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .hypothesis \
+		src/build src/build-native.log src/.mypy_cache
 	find src -name '*.so' -delete

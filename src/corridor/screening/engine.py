@@ -249,10 +249,10 @@ def _best_name(
         for (listed, prop), listed_keys in zip(candidate.names, candidate.name_keys, strict=True):
             if keys and keys.isdisjoint(listed_keys):
                 continue  # shares no word or word start with the query: cannot score well
-            comparison = compared.get((number, listed.analysed, organisation))
+            key = (number, listed.analysed, organisation)
+            comparison = compared.get(key)
             if comparison is None:
-                comparison = compare_names(form, listed, organisation=organisation)
-                compared[number, listed.analysed, organisation] = comparison
+                comparison = compared[key] = compare_names(form, listed, organisation=organisation)
             score = comparison.score * NAME_PROPS[prop]
             # Most names carry no legal form (people never do): skip the call then.
             if (

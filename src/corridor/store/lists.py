@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from followthemoney.proxy import EntityProxy
-from sqlalchemy import Row, insert, select
+from sqlalchemy import Row, Select, insert, select
 from sqlalchemy.orm import Session
 
 from corridor.errors import CorridorError
@@ -265,15 +265,22 @@ def known_lists(store: Store) -> list[str]:
 
 def iter_active_entities(store: Store) -> Iterator[tuple[ListVersion, ListEntity]]:
     """Every entity of every active version, with its version, in a stable order."""
+    yield from _by_active_version(store, select(ListEntity), scalars=True)
+
+
+def _by_active_version(
+    store: Store, query: Select[*tuple[Any, ...]], *, scalars: bool
+) -> Iterator[tuple[ListVersion, Any]]:
+    """``query``'s entities of each active version in turn, in entity id order, fetched
+    in batches; ``scalars`` for ORM objects rather than rows."""
     for version in active_versions(store):
         with store.session() as session:
-            rows = session.execute(
-                select(ListEntity)
-                .where(ListEntity.version_id == version.id)
+            result = session.execute(
+                query.where(ListEntity.version_id == version.id)
                 .order_by(ListEntity.entity_id)
                 .execution_options(yield_per=_BATCH)
-            ).scalars()
-            for row in rows:
+            )
+            for row in result.scalars() if scalars else result:
                 yield version, row
 
 
@@ -297,16 +304,8 @@ def iter_active_targets(store: Store) -> Iterator[tuple[ListVersion, TargetRow]]
         ListEntity.record_id,
         ListEntity.properties,
     )
-    for version in active_versions(store):
-        with store.session() as session:
-            rows = session.execute(
-                select(*columns)
-                .where(ListEntity.version_id == version.id, ListEntity.target.is_(True))
-                .order_by(ListEntity.entity_id)
-                .execution_options(yield_per=_BATCH)
-            )
-            for row in rows:
-                yield version, row
+    targets = select(*columns).where(ListEntity.target.is_(True))
+    yield from _by_active_version(store, targets, scalars=False)
 
 
 def export_record(version: ListVersion, row: ListEntity) -> dict[str, Any]:

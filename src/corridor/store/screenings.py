@@ -35,16 +35,35 @@ class BatchScreening(TypedDict):
 def screening_values(**fields: Unpack[ScreeningFields]) -> dict[str, Any]:
     """The columns of a new screening, with the list versions and algorithm it ran on."""
     results = fields["results"]
-    return {
+    return _provenance(
+        algorithm=fields["algorithm"],
+        threshold=fields["threshold"],
+        list_versions=fields["list_versions"],
+        kind=fields.get("kind", "single"),
+        batch=fields.get("batch"),
+    ) | {
         "created_at": datetime.now(UTC),
-        "kind": fields.get("kind", "single"),
-        "batch": fields.get("batch"),
         "query": fields["query"],
-        "algorithm": fields["algorithm"],
-        "threshold": fields["threshold"],
-        "list_versions": [[name, version] for name, version in fields["list_versions"]],
         "results": results,
         "match_count": sum(1 for r in results if r.get("match")),
+    }
+
+
+def _provenance(
+    *,
+    algorithm: str,
+    threshold: float,
+    list_versions: list[tuple[str, int]],
+    kind: str,
+    batch: str | None,
+) -> dict[str, Any]:
+    """The columns saying what produced a screening, alike for every screening of a run."""
+    return {
+        "kind": kind,
+        "batch": batch,
+        "algorithm": algorithm,
+        "threshold": threshold,
+        "list_versions": [[name, version] for name, version in list_versions],
     }
 
 
@@ -89,9 +108,7 @@ def record_batch(
     if not items:
         return
     # Every screening of a batch ran on the same list versions: converted once, not per row.
-    shared = screening_values(
-        query={},
-        results=[],
+    shared = _provenance(
         algorithm=algorithm,
         threshold=threshold,
         list_versions=list_versions,
