@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 from pathlib import Path
 
 import duckdb
@@ -172,3 +173,25 @@ def test_parallel_workers_write_what_one_process_writes(loaded: None, tmp_path: 
     assert (tmp_path / "serial.csv").read_bytes() == (tmp_path / "parallel.csv").read_bytes()
     assert (serial.hits, serial.errors) == (parallel.hits, parallel.errors)
     assert sum(recorded) == 2 * (len(rows) - serial.errors)
+
+
+def test_screening_makes_no_reference_cycles(loaded: None) -> None:
+    """Workers screen with the cyclic collector paused (`batch._collector_paused`): that
+    is safe only while a screening, error rows included, leaves no cycle behind."""
+    index = build_index(open_store())
+    rows = [
+        batch_module.InputRow(
+            line, {"id": query_id, "name": name, "schema": schema, "birth_date": dob}
+        )
+        for line, (query_id, name, schema, dob) in enumerate(
+            CUSTOMERS * 3 + [("x", "x", "Martian", "")]
+        )
+    ]
+    gc.collect()
+    gc.disable()
+    try:
+        outcomes = [batch_module._screen_row(index, row.values["id"], row, 0.7, 5) for row in rows]
+        del outcomes
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

@@ -14,12 +14,14 @@ queries not yet done.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import multiprocessing
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -230,7 +232,34 @@ _WORKER: dict[str, Any] = {}
 
 def _screen_chunk(chunk: list[tuple[str, InputRow]]) -> list[_Outcome]:
     index, threshold, top = _WORKER["index"], _WORKER["threshold"], _WORKER["top"]
-    return [_screen_row(index, query_id, row, threshold, top) for query_id, row in chunk]
+    with _collector_paused():
+        return [_screen_row(index, query_id, row, threshold, top) for query_id, row in chunk]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Run a worker's chunk with the cyclic garbage collector paused; then collect the
+    chunk's young objects once, and set the survivors aside as long-lived.
+
+    A screening makes hundreds of short-lived objects and no reference cycles (none in
+    8,000 screenings of the negatives): reference counting frees them all. The
+    collector, which runs every few hundred net allocations, found nothing, and each
+    full collection walked the caches of analysed names and word similarities, which
+    grow through a batch: with it paused a worker screened 12 % faster. The one young
+    collection after each chunk still frees any cycle the chunk made. What survives it
+    is those caches' new entries, which `gc.freeze` keeps out of later collections (the
+    index itself was frozen when loaded). Only for a worker: a process that also writes
+    to the store makes cycles that freezing would keep for good.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect(0)
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 #: Rows per task sent to a worker, and the smallest batch worth forking for.
