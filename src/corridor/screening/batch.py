@@ -232,32 +232,30 @@ _WORKER: dict[str, Any] = {}
 
 def _screen_chunk(chunk: list[tuple[str, InputRow]]) -> list[_Outcome]:
     index, threshold, top = _WORKER["index"], _WORKER["threshold"], _WORKER["top"]
-    with _collector_paused():
-        return [_screen_row(index, query_id, row, threshold, top) for query_id, row in chunk]
+    outcomes = [_screen_row(index, query_id, row, threshold, top) for query_id, row in chunk]
+    gc.collect(0)  # the collector is paused (see `_collector_paused`)
+    return outcomes
 
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Run a worker's chunk with the cyclic garbage collector paused; then collect the
-    chunk's young objects once, and set the survivors aside as long-lived.
+    """Run a batch with the cyclic garbage collector paused, in this process and in the
+    workers it forks; the batch collects the young objects itself, once per chunk.
 
     A screening makes hundreds of short-lived objects and no reference cycles (none in
     8,000 screenings of the negatives): reference counting frees them all. The
-    collector, which runs every few hundred net allocations, found nothing, and each
-    full collection walked the caches of analysed names and word similarities, which
-    grow through a batch: with it paused a worker screened 12 % faster. The one young
-    collection after each chunk still frees any cycle the chunk made. What survives it
-    is those caches' new entries, which `gc.freeze` keeps out of later collections (the
-    index itself was frozen when loaded). Only for a worker: a process that also writes
-    to the store makes cycles that freezing would keep for good.
+    collector, run every few hundred net allocations, found nothing, and its full
+    collections walked the caches of analysed names and word similarities, which grow
+    through a batch: paused, a worker screened about 8 % faster. The young collection
+    after each worker chunk and after each commit still frees the cycles made since
+    (the store's sessions make some); what survives it is left to the collector, which
+    resumes when the batch ends.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.collect(0)
-        gc.freeze()
         if enabled:
             gc.enable()
 
@@ -316,20 +314,22 @@ def run_batch(
     screened = errors = hits = 0
     batch = _Commit(output)
     try:
-        for outcome in _outcomes(index, todo, threshold, top, workers):
-            batch.writer.writerows(outcome.lines)
-            batch.ids.append(outcome.query_id)
-            if outcome.screening is None:
-                errors += 1
-            else:
-                batch.screenings.append(outcome.screening)
-            hits += sum(1 for line in outcome.lines if line[3] == "true")
-            screened += 1
-            if len(batch.ids) >= RECORD_CHUNK:
-                batch.commit(record)
-            if progress is not None:
-                progress(skipped + screened, len(rows))
-        batch.commit(record)
+        with _collector_paused():
+            for outcome in _outcomes(index, todo, threshold, top, workers):
+                batch.writer.writerows(outcome.lines)
+                batch.ids.append(outcome.query_id)
+                if outcome.screening is None:
+                    errors += 1
+                else:
+                    batch.screenings.append(outcome.screening)
+                hits += sum(1 for line in outcome.lines if line[3] == "true")
+                screened += 1
+                if len(batch.ids) >= RECORD_CHUNK:
+                    batch.commit(record)
+                    gc.collect(0)
+                if progress is not None:
+                    progress(skipped + screened, len(rows))
+            batch.commit(record)
     finally:
         batch.close()
     return BatchSummary(run_id, len(rows), screened, skipped, errors, hits)
