@@ -83,7 +83,7 @@ def _compared(module: ModuleType, a: str, b: str, organisation: bool) -> tuple[o
     query = analyse_name(a, None if organisation else True)
     listed = analyse_name(b, None if organisation else True)
     result = module.compare_names(query, listed, organisation=organisation)
-    pairs = tuple(tuple(pair) for pair in result.pairs)
+    pairs = tuple((p.query, p.candidate, p.similarity) for p in result.pairs)
     explained = module.explain_names(result)
     return (result.score, pairs, result.unmatched_query, result.unmatched_candidate, explained)
 

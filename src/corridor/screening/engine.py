@@ -131,7 +131,7 @@ def screen(index: Index, query: Query, threshold: float, limit: int = 5) -> list
     for candidate in _allowed(query, index.candidates(keys)):
         scored.append(_score(query, forms, idents, candidate, name_only, compared))
     scored.sort(key=lambda s: (-s.score, s.candidate.entity_id))
-    return [s.match(threshold) for s in scored[:limit]]
+    return [s.match(query, idents, threshold) for s in scored[:limit]]
 
 
 def candidates(index: Index, query: Query) -> list[IndexedEntity]:
@@ -177,7 +177,7 @@ def score_candidate(
     ``keys`` (the query names' blocking keys), when given, limits the comparison to the
     listed names that share one of them.
     """
-    return _score(query, forms, idents, candidate, keys, {}).match(threshold)
+    return _score(query, forms, idents, candidate, keys, {}).match(query, idents, threshold)
 
 
 #: The best query-name/listed-name pair of a candidate: score, query form, listed form,
@@ -195,13 +195,13 @@ class _Scored:
     #: The same score before rounding: the verdict is taken on it.
     exact: float
     best: BestName | None
-    #: The sentences of the identifiers, birth date, country, gender and schema steps.
-    qualifiers: list[str]
+    #: The best name pair's score, which the qualifiers move.
+    name_score: float
 
-    def match(self, threshold: float) -> Match:
-        """The `Match`, explained: the name sentence first, the verdict last."""
+    def match(self, query: Query, idents: list[Identifier], threshold: float) -> Match:
+        """The `Match`, explained: the name sentence, the qualifiers', the verdict last."""
         reasons, matched = _explain_name(self.best)
-        reasons += self.qualifiers
+        _qualified(query, idents, self.candidate, self.name_score, reasons)
         verdict = "above" if self.exact >= threshold else "below"
         reasons.append(f"score {self.exact:.2f}, {verdict} the threshold {threshold:.2f}")
         return Match(self.candidate, self.score, self.exact >= threshold, reasons, matched)
@@ -216,16 +216,34 @@ def _score(
     compared: _Compared,
 ) -> _Scored:
     best = _best_name(forms, candidate, keys, compared)
-    score = best[0] if best is not None and best[0] > 0 else 0.0
-    score, reasons = _identifiers(score, idents, candidate)
+    name_score = best[0] if best is not None and best[0] > 0 else 0.0
+    score = _qualified(query, idents, candidate, name_score, None)
+    return _Scored(candidate, round(score, 4), score, best, name_score)
+
+
+def _qualified(
+    query: Query,
+    idents: list[Identifier],
+    candidate: IndexedEntity,
+    score: float,
+    reasons: list[str] | None,
+) -> float:
+    """``score`` moved by the identifiers, birth date, country, gender and schema, in
+    [0, 1]; a sentence for each step into ``reasons`` when given.
+
+    Every candidate is scored, but only the few returned are explained (`screen`): the
+    sentences, written for every candidate, were a twentieth of a query's time (a
+    birth date that does not fit, the commonest case, lists every date listed).
+    """
+    score = _identifiers(score, idents, candidate, reasons)
     score += _birth_date(query.birth_date, candidate, reasons)
     score += _countries(query.countries, candidate, reasons)
     score += _gender(query.gender, candidate, reasons)
     if query.schema == "Person" and candidate.schema == "LegalEntity":
         score += SCHEMA_LOOSE
-        reasons.append(f"listed as a legal entity of unspecified kind ({SCHEMA_LOOSE:+.2f})")
-    score = max(0.0, min(1.0, score))
-    return _Scored(candidate, round(score, 4), score, best, reasons)
+        if reasons is not None:
+            reasons.append(f"listed as a legal entity of unspecified kind ({SCHEMA_LOOSE:+.2f})")
+    return max(0.0, min(1.0, score))
 
 
 #: Comparisons made for one query, by query name, listed name (as analysed, whatever its
@@ -292,31 +310,33 @@ def _forms_differ(a: NameForm, b: NameForm) -> bool:
 
 
 def _identifiers(
-    score: float, idents: list[Identifier], candidate: IndexedEntity
-) -> tuple[float, list[str]]:
-    reasons = []
+    score: float, idents: list[Identifier], candidate: IndexedEntity, reasons: list[str] | None
+) -> float:
     for mine in idents:
         for theirs in candidate.identifiers:
             verdict = compare_identifiers(mine, theirs)
             if verdict == "same":
-                reasons.append(f"same identifier: {describe(mine)} (decisive)")
                 score = max(score, IDENTIFIER_SAME)
+                if reasons is not None:
+                    reasons.append(f"same identifier: {describe(mine)} (decisive)")
             elif verdict == "different":
-                reasons.append(
-                    f"different {mine.kind.upper()}: query {mine.value}, list {theirs.value} "
-                    f"({IDENTIFIER_DIFFERENT:+.2f})"
-                )
                 score += IDENTIFIER_DIFFERENT
-    return score, reasons
+                if reasons is not None:
+                    reasons.append(
+                        f"different {mine.kind.upper()}: query {mine.value}, "
+                        f"list {theirs.value} ({IDENTIFIER_DIFFERENT:+.2f})"
+                    )
+    return score
 
 
-def _birth_date(date: str | None, candidate: IndexedEntity, reasons: list[str]) -> float:
+def _birth_date(date: str | None, candidate: IndexedEntity, reasons: list[str] | None) -> float:
     listed = candidate.birth_dates
     if not date or not listed:
         return 0.0
     if date in listed:
         bonus = DOB_DAY if len(date) >= len("1975-09-07") else DOB_EXACT
-        reasons.append(f"birth date {date} listed ({bonus:+.2f})")
+        if reasons is not None:
+            reasons.append(f"birth date {date} listed ({bonus:+.2f})")
         return bonus
     # One pass over the listed dates: every candidate of a query with a birth date comes
     # here, and most of them are namesakes born in other years.
@@ -332,38 +352,44 @@ def _birth_date(date: str | None, candidate: IndexedEntity, reasons: list[str]) 
                 near = True
             partial = partial or day == year or date.startswith(day)
         if same and partial:
-            reasons.append(f"birth year {year} listed ({DOB_YEAR:+.2f})")
+            if reasons is not None:
+                reasons.append(f"birth year {year} listed ({DOB_YEAR:+.2f})")
             return DOB_YEAR
         if same or near:
-            years = sorted({d[:4] for d in listed if d[:4].isdigit()})
-            reasons.append(
-                f"birth date {date} is within a year of {', '.join(years)} ({DOB_NEAR:+.2f})"
-            )
+            if reasons is not None:
+                years = sorted({d[:4] for d in listed if d[:4].isdigit()})
+                reasons.append(
+                    f"birth date {date} is within a year of {', '.join(years)} ({DOB_NEAR:+.2f})"
+                )
             return DOB_NEAR
-    shown = ", ".join(sorted(listed))
-    reasons.append(f"birth date {date} does not fit the listed {shown} ({DOB_MISMATCH:+.2f})")
+    if reasons is not None:
+        shown = ", ".join(sorted(listed))
+        reasons.append(f"birth date {date} does not fit the listed {shown} ({DOB_MISMATCH:+.2f})")
     return DOB_MISMATCH
 
 
-def _countries(countries: list[str], candidate: IndexedEntity, reasons: list[str]) -> float:
+def _countries(countries: list[str], candidate: IndexedEntity, reasons: list[str] | None) -> float:
     mine = {c.lower() for c in countries if c}
     if not mine or not candidate.countries:
         return 0.0
-    if mine & candidate.countries:
-        reasons.append(
-            f"country {', '.join(sorted(mine & candidate.countries))} agrees ({COUNTRY_MATCH:+.2f})"
-        )
+    shared = mine & candidate.countries
+    if shared:
+        if reasons is not None:
+            reasons.append(f"country {', '.join(sorted(shared))} agrees ({COUNTRY_MATCH:+.2f})")
         return COUNTRY_MATCH
-    listed = ", ".join(sorted(candidate.countries))
-    reasons.append(
-        f"country {', '.join(sorted(mine))} differs from listed {listed} ({COUNTRY_MISMATCH:+.2f})"
-    )
+    if reasons is not None:
+        listed = ", ".join(sorted(candidate.countries))
+        reasons.append(
+            f"country {', '.join(sorted(mine))} differs from listed {listed} "
+            f"({COUNTRY_MISMATCH:+.2f})"
+        )
     return COUNTRY_MISMATCH
 
 
-def _gender(gender: str | None, candidate: IndexedEntity, reasons: list[str]) -> float:
+def _gender(gender: str | None, candidate: IndexedEntity, reasons: list[str] | None) -> float:
     if not gender or not candidate.genders or gender.lower() in candidate.genders:
         return 0.0
-    listed = ", ".join(sorted(candidate.genders))
-    reasons.append(f"gender {gender} differs from listed {listed} ({GENDER_MISMATCH:+.2f})")
+    if reasons is not None:
+        listed = ", ".join(sorted(candidate.genders))
+        reasons.append(f"gender {gender} differs from listed {listed} ({GENDER_MISMATCH:+.2f})")
     return GENDER_MISMATCH
