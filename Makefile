@@ -7,7 +7,8 @@ STAMP := $(VENV)/.installed-stamp
 # Screening's inner loops, compiled to C by mypyc: a screening takes half the time. The
 # sources stay the reference (and what runs wherever a compiled module is absent); the
 # stamp rebuilds them whenever a source changes.
-NATIVE := corridor/screening/names.py corridor/screening/engine.py
+NATIVE := corridor/screening/names.py corridor/screening/engine.py \
+	corridor/screening/ranking.py
 # What the compiled modules take types and constants from: a change there rebuilds them.
 NATIVE_READS := corridor/names/analysis.py corridor/names/identifiers.py \
 	corridor/screening/index.py corridor/errors.py

@@ -1,15 +1,17 @@
 """The compiled screening modules are their pure-Python sources, only faster.
 
-`make install` compiles `corridor.screening.names` and `corridor.screening.engine` with
-mypyc (see NATIVE in the Makefile). mypyc checks types at run time and does its own
-arithmetic on unboxed floats, so each compiled module is compared with its source on
-real name pairs rather than trusted to behave alike.
+`make install` compiles `corridor.screening.names`, `corridor.screening.engine` and
+`corridor.screening.ranking` with mypyc (see NATIVE in the Makefile). mypyc checks types at
+run time and does its own arithmetic on unboxed floats, so each compiled module is compared
+with its source (on real name pairs, on random postings) rather than trusted to behave
+alike.
 """
 
 from __future__ import annotations
 
 import csv
 import importlib.util
+import random
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,11 +22,12 @@ import pytest
 import corridor.screening
 import corridor.screening.engine as compiled_engine
 import corridor.screening.names as compiled_names
+import corridor.screening.ranking as compiled_ranking
 from corridor.names.analysis import analyse_name
 from corridor.screening.index import index_entity
 from tests.names.kz_ru_pairs import PAIRS
 
-COMPILED = [compiled_names, compiled_engine]
+COMPILED = [compiled_names, compiled_engine, compiled_ranking]
 #: Where the sources and their compiled modules are (a compiled module imported by
 #: another of its group reports a wrong ``__file__``: only its suffix is to be trusted).
 PACKAGE = Path(corridor.screening.__file__ or "").parent
@@ -128,3 +131,21 @@ def test_engine_compiled_and_pure_alike(pure_engine: ModuleType, shared_data: Pa
         if _scored(compiled_engine, schema, a, b) != _scored(pure_engine, schema, a, b)
     ]
     assert not differ, differ[:5]
+
+
+@pytest.fixture(scope="module")
+def pure_ranking() -> Iterator[ModuleType]:
+    yield from _pure(compiled_ranking)
+
+
+def test_ranking_compiled_and_pure_alike(pure_ranking: ModuleType) -> None:
+    """Random postings over few entities, so that scores tie and kinds mix."""
+    rng = random.Random(7)
+    for _ in range(2000):
+        size = rng.randint(20, 400)
+        postings = [
+            (rng.choice([0, 1, 3]), sorted(rng.sample(range(size), rng.randint(1, 20))))
+            for _ in range(rng.randint(1, 12))
+        ]
+        compiled = compiled_ranking.rank(postings, size, 60, 15)
+        assert compiled == pure_ranking.rank(postings, size, 60, 15), postings

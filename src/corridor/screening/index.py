@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import math
 import pickle
 import re
 from collections import defaultdict
@@ -24,6 +23,7 @@ from rigour.text.phonetics import metaphone
 
 from corridor.names.analysis import PATRONYMIC_MARK, NameForm, analyse_name
 from corridor.names.identifiers import Identifier, parse_identifier
+from corridor.screening.ranking import rank
 from corridor.settings import get_settings
 from corridor.store import Store
 from corridor.store.lists import active_versions, iter_active_targets
@@ -143,38 +143,23 @@ class Index:
         self.versions = sorted({(n, v) for e in entities for n, v in e.list_versions.items()})
 
     def candidates(self, keys: set[str]) -> list[IndexedEntity]:
-        """Entities sharing the most keys with the query, best first.
+        """Entities sharing the most keys with the query, best first (see `rank`).
 
         A key counts by its kind (a whole word more than a word start) and by its rarity:
         "Umar Diaby" must rank the few Diabys above the hundreds of Umars, or the
-        `MAX_CANDIDATES` fill up with Umars. Keys are summed in sorted order and ties go
-        to the earlier entity, so a resumed batch (a new process, another string hash
-        seed) keeps the same candidates as the run it resumes.
+        `MAX_CANDIDATES` fill up with Umars. An entity sharing a single word start is kept
+        only while candidates are few (`WEAK_CANDIDATES`): it is how one-word names with
+        a typo meet ("kazaktelekom" / "kazahtelekom"), but most such entities merely
+        share a common prefix.
         """
-        size = len(self.entities)
-        found = [(key, self.spans[key]) for key in sorted(keys) if key in self.spans]
-        if not found:
-            return []
-        lengths = [end - start for _, (start, end) in found]
-        kind = [KEY_KINDS.get(key[:2], 1) for key, _ in found]
-        weight = [max(k, 1) * math.log2(2 * size / n) for k, n in zip(kind, lengths, strict=True)]
-        positions = np.concatenate([self.postings[start:end] for _, (start, end) in found])
-        entities, which = np.unique(positions, return_inverse=True)
-        scores = np.bincount(which, weights=np.repeat(weight, lengths))
-        kinds = np.bincount(which, weights=np.repeat(kind, lengths))
-        selected = kinds > 0
-        entities, scores, kinds = entities[selected], scores[selected], kinds[selected]
-        order = np.lexsort((entities, -scores))[:MAX_CANDIDATES]
-        # As Python numbers: a loop over numpy's own scalars was a third of this method.
-        ranked: list[int] = entities[order].tolist()
-        ranked_kinds: list[float] = kinds[order].tolist()
-        # An entity sharing a single word start is kept only while candidates are few: it
-        # is how one-word names with a typo meet ("kazaktelekom" / "kazahtelekom"), but
-        # most such entities merely share a common prefix.
-        strong = [p for p, k in zip(ranked, ranked_kinds, strict=True) if k > 1]
-        weak = [p for p, k in zip(ranked, ranked_kinds, strict=True) if k == 1]
-        weak = weak[: max(0, WEAK_CANDIDATES - len(strong))]
-        return [self.entities[p] for p in strong + weak]
+        postings = []
+        for key in sorted(keys):
+            span = self.spans.get(key)
+            if span is not None:
+                start, end = span
+                postings.append((KEY_KINDS.get(key[:2], 1), self.postings[start:end].tolist()))
+        ranked = rank(postings, len(self.entities), MAX_CANDIDATES, WEAK_CANDIDATES)
+        return [self.entities[p] for p in ranked]
 
 
 def index_entity(
