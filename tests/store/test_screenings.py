@@ -19,10 +19,10 @@ VERSIONS = [("un_sc", 3), ("ofac_sdn", 5)]
 
 
 def test_a_batch_stores_the_json_its_workers_encoded(store: Store) -> None:
-    """Results arrive as JSON text and read back as the results they encode."""
+    """Query and results arrive as JSON text and read back as what they encode."""
     items = [
         BatchScreening(
-            query={"names": [f"Name {n}"]},
+            query=JSONText(json.dumps({"names": [f"Name {n}"]})),
             results=JSONText(json.dumps(RESULTS[: n + 1])),
             match_count=1,
         )

@@ -14,7 +14,7 @@ from rich.table import Table
 from corridor.cases import audit
 from corridor.cli.render import console, load_progress
 from corridor.errors import CorridorError
-from corridor.screening.batch import OPTIONAL, read_rows, run_batch
+from corridor.screening.batch import OPTIONAL, collector_paused, read_rows, run_batch
 from corridor.screening.engine import ALGORITHM, Query, screen
 from corridor.screening.index import load_index
 from corridor.screening.ownership import ownership_hits
@@ -118,7 +118,7 @@ def file(
             batch=run.setdefault("id", output.name),
         )
 
-    with load_progress() as progress:
+    with load_progress() as progress, collector_paused():
         summary = run_batch(
             index,
             rows,

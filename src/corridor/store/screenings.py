@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any, NotRequired, TypedDict, Unpack
 
@@ -25,9 +26,10 @@ class ScreeningFields(TypedDict):
 
 
 class BatchScreening(TypedDict):
-    """One screening of a batch as its worker hands it over: results already JSON."""
+    """One screening of a batch as its worker hands it over: query and results already
+    JSON, so that the one process writing spends its time writing."""
 
-    query: dict[str, Any]
+    query: JSONText
     results: JSONText
     match_count: int
 
@@ -107,7 +109,7 @@ def record_batch(
     """
     if not items:
         return
-    # Every screening of a batch ran on the same list versions: converted once, not per row.
+    # Every screening of a batch ran on the same list versions: encoded once, not per row.
     shared = _provenance(
         algorithm=algorithm,
         threshold=threshold,
@@ -115,6 +117,7 @@ def record_batch(
         kind="batch",
         batch=batch,
     )
+    shared["list_versions"] = JSONText(json.dumps(shared["list_versions"]))
     rows = [shared | {"created_at": datetime.now(UTC), **item} for item in items]
     with store.session() as session:
         session.execute(insert(Screening.metadata.tables[Screening.__tablename__]), rows)
