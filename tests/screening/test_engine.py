@@ -11,6 +11,7 @@ from corridor.cli import main
 from corridor.errors import CorridorError
 from corridor.names.analysis import analyse_name
 from corridor.names.identifiers import parse_identifier
+from corridor.screening import names as names_module
 from corridor.screening.engine import (
     ALGORITHM,
     Match,
@@ -20,6 +21,7 @@ from corridor.screening.engine import (
     screen,
 )
 from corridor.screening.index import build_index, index_entity, load_index
+from corridor.screening.names import compare_names
 from corridor.settings import get_settings
 from corridor.store import open_store
 from corridor.store.lists import load_list
@@ -306,3 +308,22 @@ def test_screenings_are_recorded_with_versions_and_shown(
     with pytest.raises(SystemExit) as missing:
         main(["screen", "show", "999"])
     assert missing.value.code == 2 and "there is no screening 999" in capsys.readouterr().err
+
+
+def test_the_word_similarity_cache_stays_bounded_and_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Cleared when full, in the middle of a comparison too: the scores stay the same."""
+    pairs = [
+        ("Sergei Viktorovich Lavrov", "Лавров Сергей Викторович"),
+        ("Qasym-Jomart Kemeluly Tokayev", "Тоқаев Қасым-Жомарт Кемелұлы"),
+        ("Kazakhtelecom", "Kazakh Telecom JSC"),
+        ("Usama bin Ladin", "Osama bin Laden"),
+    ]
+    forms = [(analyse_name(a, True), analyse_name(b, True)) for a, b in pairs]
+    expected = [compare_names(a, b).score for a, b in forms]
+    monkeypatch.setattr(names_module, "SIMILARITY_CACHE_SIZE", 3)
+    names_module._SIMILARITIES.clear()  # every pair is compared again
+    again = [compare_names(a, b).score for a, b in forms]
+    assert again == expected
+    assert sum(len(row) for row in names_module._SIMILARITIES.values()) <= 3

@@ -615,6 +615,9 @@ def _glyphs(text: str) -> str:
     return "" if text.isascii() else "".join(c for c in text if _is_glyph(c))
 
 
+@cache
 def _is_glyph(char: str) -> bool:
+    """Remembered: characters repeat across names, and looking each one's name up was
+    about a tenth of analysing a query name in another script than Latin."""
     name = unicodedata.name(char, "")
     return name.startswith(("CJK UNIFIED", "HANGUL SYLLABLE", "HIRAGANA", "KATAKANA"))
