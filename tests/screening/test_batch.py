@@ -176,7 +176,7 @@ def test_parallel_workers_write_what_one_process_writes(loaded: None, tmp_path: 
 
 
 def test_screening_makes_no_reference_cycles(loaded: None) -> None:
-    """A batch screens with the cyclic collector paused (`batch.collector_paused`): that
+    """A batch screens with the cyclic collector paused (see `batch._outcomes`): that
     is safe only while a screening, error rows included, leaves no cycle behind."""
     index = build_index(open_store())
     rows = [

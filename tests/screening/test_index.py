@@ -8,12 +8,12 @@ import os
 import subprocess
 import sys
 
+from corridor import collector
 from corridor.screening.engine import Query, query_forms
 from corridor.screening.index import (
     COMMON_KEY_SHARE,
     MAX_CANDIDATES,
     Index,
-    _long_lived,
     index_entity,
     name_keys,
 )
@@ -92,12 +92,12 @@ def test_ties_at_the_cut_fall_the_same_in_every_process() -> None:
 
 def test_the_build_leaves_the_garbage_collector_as_it_found_it() -> None:
     try:
-        with _long_lived():
+        with collector.paused(freeze=True):
             assert not gc.isenabled()
         assert gc.isenabled()
         assert gc.get_freeze_count() > 0  # what was built is out of the collector's way
         gc.disable()
-        with _long_lived():
+        with collector.paused(freeze=True):
             pass
         assert not gc.isenabled()  # a caller that had turned it off keeps it off
     finally:

@@ -10,14 +10,11 @@ reading 50,000 rows, loading the index) took 3-8 % less time in four paired runs
 
 from __future__ import annotations
 
-import gc
+from corridor import collector
 
 
 def main() -> None:
     """Run the ``corridor`` command line (`corridor.cli.main`)."""
-    gc.disable()
-    from corridor.cli import main as run
-
-    gc.freeze()
-    gc.enable()
+    with collector.paused(freeze=True):
+        from corridor.cli import main as run
     run()

@@ -11,10 +11,11 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from corridor import collector
 from corridor.cases import audit
 from corridor.cli.render import console, load_progress
 from corridor.errors import CorridorError
-from corridor.screening.batch import OPTIONAL, collector_paused, read_rows, run_batch
+from corridor.screening.batch import OPTIONAL, read_rows, run_batch
 from corridor.screening.engine import ALGORITHM, Query, screen
 from corridor.screening.index import load_index
 from corridor.screening.ownership import ownership_hits
@@ -118,7 +119,8 @@ def file(
             batch=run.setdefault("id", output.name),
         )
 
-    with load_progress() as progress, collector_paused():
+    # This process only runs the batch: the collector can pause, as in the workers.
+    with load_progress() as progress, collector.paused():
         summary = run_batch(
             index,
             rows,

@@ -9,7 +9,6 @@ many shipments of a batch).
 
 from __future__ import annotations
 
-import gc
 import re
 import statistics
 from collections import defaultdict
@@ -19,6 +18,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from corridor import collector
 from corridor.errors import CorridorError
 from corridor.goods.check import CodeCheck, check_code, tier_rank
 from corridor.goods.describe import get_describer
@@ -174,13 +174,8 @@ class RiskScorer:
         objects that all live until it ends, and the collector rescanned them again and
         again (100,000 shipments: 92 s with it, see bench/shipments.py).
         """
-        paused = gc.isenabled()
-        gc.disable()
-        try:
+        with collector.paused():
             return self._score_batch(shipments)
-        finally:
-            if paused:
-                gc.enable()
 
     def _score_batch(self, shipments: list[Shipment]) -> list[Assessment]:
         values: dict[str, list[float]] = defaultdict(list)

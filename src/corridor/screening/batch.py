@@ -21,7 +21,6 @@ import multiprocessing
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -231,33 +230,11 @@ _WORKER: dict[str, Any] = {}
 
 
 def _screen_chunk(chunk: list[tuple[str, InputRow]]) -> list[_Outcome]:
+    """Screen a chunk in a worker, whose cyclic collector is paused (see `_outcomes`)."""
     index, threshold, top = _WORKER["index"], _WORKER["threshold"], _WORKER["top"]
     outcomes = [_screen_row(index, query_id, row, threshold, top) for query_id, row in chunk]
-    gc.collect(0)  # a worker's collector is paused (see `collector_paused`)
+    gc.collect(0)  # frees any cycle the chunk made
     return outcomes
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector, for a process that only runs a batch.
-
-    A screening makes hundreds of short-lived objects and no reference cycles (none in
-    8,000 screenings of the negatives): reference counting frees them all. The
-    collector, run every few hundred net allocations, found nothing, and its full
-    collections walked the caches of analysed names and word similarities, which grow
-    through a batch: paused, a worker screened about 8 % faster. Workers always run
-    paused, with a young collection after each chunk; the ``corridor screen file``
-    process pauses too (a young collection after each commit frees the store sessions'
-    cycles). Not for a server: the collector is one per process, and its other threads
-    would run without it.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 #: Rows per task sent to a worker, and the smallest batch worth forking for.
@@ -268,7 +245,14 @@ PARALLEL_MIN_ROWS = 2 * WORKER_CHUNK
 def _outcomes(
     index: Index, todo: list[tuple[str, InputRow]], threshold: float, top: int, workers: int
 ) -> Iterator[_Outcome]:
-    """Screen ``todo`` in input order, on ``workers`` forked processes when worth it."""
+    """Screen ``todo`` in input order, on ``workers`` forked processes when worth it.
+
+    Workers run with the cyclic collector paused: a screening makes hundreds of
+    short-lived objects and no reference cycles (a test checks it), and the collector,
+    run every few hundred net allocations, found nothing while its full collections
+    walked the caches of analysed names and word similarities, which grow through a
+    batch. Paused, a worker screened about 8 % faster.
+    """
     if workers <= 1 or len(todo) < PARALLEL_MIN_ROWS:
         for query_id, row in todo:
             yield _screen_row(index, query_id, row, threshold, top)
@@ -326,7 +310,7 @@ def run_batch(
             screened += 1
             if len(batch.ids) >= RECORD_CHUNK:
                 batch.commit(record)
-                gc.collect(0)  # in case the collector is paused (`collector_paused`)
+                gc.collect(0)  # frees the store sessions' cycles if the collector is paused
             if progress is not None:
                 progress(skipped + screened, len(rows))
         batch.commit(record)

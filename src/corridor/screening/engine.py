@@ -229,12 +229,9 @@ def _qualified(
     reasons: list[str] | None,
 ) -> float:
     """``score`` moved by the identifiers, birth date, country, gender and schema, in
-    [0, 1]; a sentence for each step into ``reasons`` when given.
-
-    Every candidate is scored, but only the few returned are explained (`screen`): the
-    sentences, written for every candidate, were a twentieth of a query's time (a
-    birth date that does not fit, the commonest case, lists every date listed).
-    """
+    [0, 1]; a sentence for each step into ``reasons`` when given, which is only for the
+    results returned (`screen`): a birth date that does not fit, the commonest case,
+    lists every date listed."""
     score = _identifiers(score, idents, candidate, reasons)
     score += _birth_date(query.birth_date, candidate, reasons)
     score += _countries(query.countries, candidate, reasons)

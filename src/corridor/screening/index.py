@@ -9,18 +9,17 @@ entities ("bank", "trading") do not select candidates on their own.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import pickle
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 from rigour.text.phonetics import metaphone
 
+from corridor import collector
 from corridor.names.analysis import PATRONYMIC_MARK, NameForm, analyse_name
 from corridor.names.identifiers import Identifier, parse_identifier
 from corridor.screening.ranking import rank
@@ -213,30 +212,16 @@ def _alternatives(name: str, is_person: bool | None) -> list[str]:
 _ALTERNATIVE = re.compile(r"[^\W\d_]{3}")
 
 
-@contextmanager
-def _long_lived() -> Iterator[None]:
-    """Create the index with the cyclic garbage collector paused, then freeze it.
-
-    An index is millions of small objects that live as long as the process, and every
-    full collection walks them all: while they were created, collections took a third of
-    an index build (25 s with, 16.6 s without); afterwards, one came every few thousand
-    screenings of a batch, and forked workers copied the memory pages it touched.
-    `gc.freeze` moves every object alive to a generation the collector never visits
-    (reference counting still frees them). An index holds no reference cycles.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-        gc.freeze()
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def build_index(store: Store) -> Index:
-    """Index every target entity of every active list version."""
-    with _long_lived():
+    """Index every target entity of every active list version.
+
+    Built (and loaded) with the cyclic collector paused, then frozen out of its sight:
+    an index is millions of small objects that live as long as the process, and while
+    they were created, collections walking them took a third of a build (25 s with,
+    16.6 s without); afterwards, one came every few thousand screenings of a batch, and
+    forked workers copied the memory pages it touched. An index holds no cycles.
+    """
+    with collector.paused(freeze=True):
         entities = []
         for version, row in iter_active_targets(store):
             item = index_entity(row.entity_id, row.schema, row.caption, row.properties)
@@ -257,7 +242,7 @@ def load_index(store: Store) -> Index:
     key = hashlib.sha1(repr((INDEX_FORMAT, versions)).encode()).hexdigest()[:16]
     path = get_settings().home / "index" / f"{key}.pickle"
     if path.exists():
-        with path.open("rb") as handle, _long_lived():
+        with path.open("rb") as handle, collector.paused(freeze=True):
             loaded = pickle.load(handle)
         if isinstance(loaded, Index):
             return loaded

@@ -30,8 +30,9 @@ _ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
 class JSONText(str):
     """A value for a JSON column that is JSON text already, stored as it is.
 
-    A batch's workers encode their results themselves: handing the writing process text
-    rather than nested dicts to unpickle and encode again was a fifth of its work.
+    A batch's workers encode each query and its results themselves: handing the writing
+    process text rather than nested dicts to unpickle and encode again was a fifth of
+    its work.
     """
 
     __slots__ = ()
